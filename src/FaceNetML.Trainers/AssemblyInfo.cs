@@ -1,0 +1,1 @@
+namespace FaceNetML.Trainers; internal static class AssemblyInfo { }
