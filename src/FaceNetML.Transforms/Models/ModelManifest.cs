@@ -32,6 +32,12 @@ public sealed record ModelManifest
     public string Template { get; init; } = "standard";
     public string? Notes { get; init; }
 
+    /// <summary>Learned parameters (weights and biases).</summary>
+    public long Parameters { get; init; }
+
+    /// <summary>Multiply-adds for one image at <see cref="InputSize"/> (for P-Net: at the stored input shape).</summary>
+    public long MultiplyAdds { get; init; }
+
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,

@@ -119,7 +119,12 @@ public sealed class ModelStore
                             ["source_sha256"] = file.Sha256,
                         },
                     });
-                    WriteModelFolder(file.ModelName, onnx, file.CompleteManifest(Convert.ToHexStringLower(SHA256.HashData(onnx))));
+                    var (parameters, macs) = TfLiteModelCost.Count(tflite);
+                    WriteModelFolder(file.ModelName, onnx, file.CompleteManifest(Convert.ToHexStringLower(SHA256.HashData(onnx))) with
+                    {
+                        Parameters = parameters,
+                        MultiplyAdds = macs,
+                    });
                 }
                 Progress($"Models ready in {Root}");
             }

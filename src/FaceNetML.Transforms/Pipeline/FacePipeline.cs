@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using FaceNetML.Alignment;
+using FaceNetML.Detection;
+using FaceNetML.Embedding;
+using FaceNetML.Imaging;
+using FaceNetML.Models;
+
+namespace FaceNetML.Pipeline;
+
+/// <summary>
+/// The whole flow for still images: decode -> detect (MTCNN) -> align (5-point template of the model) ->
+/// embed (L2-normalised). Used by the CLI, the ML.NET components and the trainer's data preparation alike.
+/// Thread-safe; batch methods run <see cref="FacePipelineOptions.Parallelism"/> images at once.
+/// </summary>
+public sealed class FacePipeline : IDisposable
+{
+    public FacePipeline(FacePipelineOptions? options = null)
+    {
+        Options = options ?? new FacePipelineOptions();
+        var store = Options.Store ?? ModelStore.Default;
+        Model = Options.Model.Resolve(store);
+        Detector = new MtcnnDetector(store.Get("mtcnn-pnet").OnnxPath, store.Get("mtcnn-rnet").OnnxPath,
+            store.Get("mtcnn-onet").OnnxPath, Options.Detection);
+        try
+        {
+            Embedder = new FaceEmbedder(Model, Options.EmbeddingThreads);
+        }
+        catch
+        {
+            Detector.Dispose();
+            throw;
+        }
+        Aligner = new FaceAligner(Embedder.Template);
+    }
+
+    public FacePipelineOptions Options { get; }
+    public InstalledModel Model { get; }
+    public MtcnnDetector Detector { get; }
+    public FaceAligner Aligner { get; }
+    public FaceEmbedder Embedder { get; }
+
+    /// <summary>The model's default verification threshold (Euclidean distance between normalised embeddings).</summary>
+    public float Threshold => Model.Manifest.DefaultThreshold;
+
+    /// <summary>All faces, largest first.</summary>
+    public IReadOnlyList<DetectedFace> Detect(RgbImage image) => Detector.Detect(image);
+
+    /// <summary>The face chosen by <see cref="FacePipelineOptions.Choice"/>, or null.</summary>
+    public DetectedFace? Choose(IReadOnlyList<DetectedFace> faces, RgbImage image) => Options.Choice == FaceChoice.Centred
+        ? FaceSelection.Primary(faces, image.Width, image.Height)
+        : FaceSelection.Largest(faces);
+
+    /// <summary>
+    /// Embeds the chosen face of an image. Without a face: a centre-crop embedding when
+    /// <see cref="FacePipelineOptions.FallBackToCentreCrop"/> is set, otherwise null.
+    /// </summary>
+    public FaceEmbedding? EmbedPrimary(RgbImage image)
+    {
+        var face = Choose(Detect(image), image);
+        if (face is null && !Options.FallBackToCentreCrop) return null;
+        var crop = face is null ? Aligner.CenterCrop(image) : Aligner.Align(image, face);
+        return new FaceEmbedding(face, Embedder.Embed(crop));
+    }
+
+    /// <summary>Embeds every face in the image (largest first).</summary>
+    public IReadOnlyList<FaceEmbedding> EmbedAll(RgbImage image)
+    {
+        var faces = Detect(image);
+        if (faces.Count == 0) return [];
+        var embeddings = Embedder.EmbedBatch(faces.Select(f => Aligner.Align(image, f)).ToList());
+        return faces.Select((f, i) => new FaceEmbedding(f, embeddings[i])).ToList();
+    }
+
+    /// <summary>
+    /// Embeds the chosen face of each file, <see cref="FacePipelineOptions.Parallelism"/> at a time. Results come
+    /// back in input order; a file that cannot be read, or has no face (without fallback), gives an error row.
+    /// </summary>
+    public IReadOnlyList<FileEmbeddingResult> EmbedFiles(IReadOnlyList<string> paths, Action<int>? onProgress = null)
+    {
+        var results = new FileEmbeddingResult[paths.Count];
+        int done = 0;
+        Parallel.ForEach(Partitioner.Create(0, paths.Count, 1), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.Parallelism) }, range =>
+        {
+            for (int i = range.Item1; i < range.Item2; i++)
+            {
+                results[i] = EmbedFile(paths[i]);
+                onProgress?.Invoke(Interlocked.Increment(ref done));
+            }
+        });
+        return results;
+    }
+
+    /// <summary>Embeds the chosen face of one file; errors become the row's <c>Error</c>.</summary>
+    public FileEmbeddingResult EmbedFile(string path)
+    {
+        try
+        {
+            var image = ImageDecoder.Decode(path);
+            var embedding = EmbedPrimary(image);
+            return embedding is null
+                ? new FileEmbeddingResult(path, null, $"{path}: no face found", NoFace: true)
+                : new FileEmbeddingResult(path, embedding, null);
+        }
+        catch (BadInputException e)
+        {
+            return new FileEmbeddingResult(path, null, e.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        Embedder.Dispose();
+        Detector.Dispose();
+    }
+}

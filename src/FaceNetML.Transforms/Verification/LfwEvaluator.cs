@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using FaceNetML.Pipeline;
+
+namespace FaceNetML.Verification;
+
+/// <summary>What an LFW run measured: the protocol's report plus detection and speed facts.</summary>
+public sealed record LfwEvaluation(
+    VerificationReport Report,
+    int Images,
+    int FacesNotFound,
+    IReadOnlyList<string> Errors,
+    int PairsSkipped,
+    double ImagesPerSecond,
+    IReadOnlyList<float> Distances);
+
+/// <summary>
+/// Runs the standard LFW verification protocol with a <see cref="FacePipeline"/>: every image embedded once
+/// (its centred face, or a centre crop when none is found — those pairs still count), Euclidean distances,
+/// then <see cref="VerificationMetrics"/> (k-fold accuracy with thresholds chosen on the other folds, AUC, EER, VAL).
+/// </summary>
+public static class LfwEvaluator
+{
+    public static LfwEvaluation Evaluate(FacePipeline pipeline, LfwPairs pairs, Action<int, int>? onProgress = null)
+    {
+        if (!pipeline.Options.FallBackToCentreCrop || pipeline.Options.Choice != FaceChoice.Centred)
+            throw new ArgumentException("the LFW protocol needs FaceChoice.Centred with FallBackToCentreCrop", nameof(pipeline));
+        var paths = pairs.ImagePaths();
+        var watch = Stopwatch.StartNew();
+        var results = pipeline.EmbedFiles(paths, done => onProgress?.Invoke(done, paths.Count));
+        double seconds = watch.Elapsed.TotalSeconds;
+        var byPath = new Dictionary<string, FileEmbeddingResult>();
+        for (int i = 0; i < paths.Count; i++) byPath[paths[i]] = results[i];
+
+        var kept = new List<LfwPair>();
+        var distances = new List<float>();
+        foreach (var pair in pairs.Pairs)
+        {
+            var a = byPath[pair.PathA].Result;
+            var b = byPath[pair.PathB].Result;
+            if (a is null || b is null) continue;
+            kept.Add(pair);
+            distances.Add(EmbeddingDistance.Euclidean(a.Embedding, b.Embedding));
+        }
+        if (kept.Count == 0) throw new BadInputException($"{pairs.Source}: no pair could be evaluated (all images unreadable?)");
+        var report = VerificationMetrics.Evaluate(kept, distances.ToArray());
+        return new LfwEvaluation(report, paths.Count, results.Count(r => r.Result is { FaceFound: false }),
+            results.Where(r => r.Error is not null).Select(r => r.Error!).ToList(), pairs.Count - kept.Count,
+            paths.Count / Math.Max(seconds, 1e-9), distances);
+    }
+}
