@@ -13,5 +13,12 @@ public sealed record FaceTemplate(int Size, PointF[] Points)
     ]);
 
     /// <summary>The standard template scaled to a <paramref name="size"/> x <paramref name="size"/> crop.</summary>
-    public static FaceTemplate Standard(int size) => throw new NotImplementedException();
+    public static FaceTemplate Standard(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        if (size == Standard112.Size)
+            return Standard112;
+        var k = size / 112f;
+        return new FaceTemplate(size, Array.ConvertAll(Standard112.Points, p => new PointF(p.X * k, p.Y * k)));
+    }
 }

@@ -1,16 +1,156 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
 namespace FaceNetML.Imaging;
 
 /// <summary>Decodes image files (JPEG, PNG, WebP, BMP, GIF) into <see cref="RgbImage"/> with EXIF orientation applied.</summary>
+/// <remarks>
+/// Decoding goes through <see cref="SKCodec"/> to RGBA8888 / unpremultiplied (grayscale sources come out as
+/// three equal channels, alpha is dropped), then the EXIF orientation is applied so that the returned
+/// pixels are upright. A partially decoded image (<see cref="SKCodecResult.IncompleteInput"/>, e.g. a
+/// truncated JPEG) is an error: a clear message beats a half-grey face.
+/// </remarks>
 public static class ImageDecoder
 {
+    /// <summary>Images larger than this many pixels are refused (guards against absurd headers).</summary>
+    public const long MaxPixels = 1L << 28;
+
     /// <summary>Decodes a file. Throws <see cref="ImageDecodeException"/> with a one-line reason for missing, empty or corrupt files.</summary>
-    public static RgbImage Decode(string path) => throw new NotImplementedException();
+    public static RgbImage Decode(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var name = OneLine(path);
+        if (Directory.Exists(path))
+            throw new ImageDecodeException($"{name}: is a directory, not an image file");
+        if (!File.Exists(path))
+            throw new ImageDecodeException($"{name}: file not found");
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException($"{name}: cannot read file ({OneLine(e.Message)})", e);
+        }
+        return Decode(bytes, name);
+    }
 
     /// <summary>Decodes encoded bytes; <paramref name="sourceName"/> is used in error messages.</summary>
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string sourceName = "image") => throw new NotImplementedException();
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string sourceName = "image")
+    {
+        var name = OneLine(sourceName ?? "image");
+        if (encoded.IsEmpty)
+            throw new ImageDecodeException($"{name}: not a supported image (zero-byte file)");
+
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data);
+        if (codec == null)
+            throw new ImageDecodeException($"{name}: not a supported image (unrecognised format)");
+
+        var info = codec.Info;
+        int w = info.Width, h = info.Height;
+        if (w <= 0 || h <= 0)
+            throw new ImageDecodeException($"{name}: corrupt or truncated image data (size {w}x{h})");
+        if ((long)w * h > MaxPixels)
+            throw new ImageDecodeException($"{name}: image too large ({w}x{h})");
+
+        // Keep the codec's colour space so no colour conversion happens; only the pixel format changes.
+        var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul, info.ColorSpace);
+        var rgba = new byte[checked(w * h * 4)];
+        SKCodecResult result;
+        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
+        try
+        {
+            result = codec.GetPixels(target, handle.AddrOfPinnedObject());
+        }
+        finally
+        {
+            handle.Free();
+        }
+
+        switch (result)
+        {
+            case SKCodecResult.Success:
+                break;
+            case SKCodecResult.IncompleteInput:
+            case SKCodecResult.ErrorInInput:
+            case SKCodecResult.InvalidInput:
+                throw new ImageDecodeException($"{name}: corrupt or truncated image data");
+            default:
+                throw new ImageDecodeException($"{name}: cannot decode image ({result})");
+        }
+
+        return Orient(rgba, w, h, codec.EncodedOrigin);
+    }
 
     /// <summary>Converts BGRA32 pixels (the layout of ML.NET's <c>MLImage.Pixels</c>) to RGB, dropping alpha.</summary>
-    public static RgbImage FromBgra32(ReadOnlySpan<byte> bgra, int width, int height) => throw new NotImplementedException();
+    public static RgbImage FromBgra32(ReadOnlySpan<byte> bgra, int width, int height)
+    {
+        if (width <= 0 || height <= 0)
+            throw new ArgumentOutOfRangeException(nameof(width), $"image size must be positive, got {width}x{height}");
+        var n = checked(width * height);
+        if (bgra.Length < n * 4)
+            throw new ArgumentException($"expected {n * 4} bytes for {width}x{height} BGRA32, got {bgra.Length}", nameof(bgra));
+        var rgb = new byte[n * 3];
+        for (int i = 0, s = 0, d = 0; i < n; i++, s += 4, d += 3)
+        {
+            rgb[d] = bgra[s + 2];
+            rgb[d + 1] = bgra[s + 1];
+            rgb[d + 2] = bgra[s];
+        }
+        return new RgbImage(width, height, rgb);
+    }
+
+    /// <summary>
+    /// Drops alpha and applies the EXIF orientation: display pixel (dx, dy) reads stored pixel
+    /// <c>start + dx * stepX + dy * stepY</c> (in pixels of the stored w x h image).
+    /// </summary>
+    private static RgbImage Orient(byte[] rgba, int w, int h, SKEncodedOrigin origin)
+    {
+        // Display size: the four "transposing" orientations swap width and height.
+        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
+            or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        int dw = swap ? h : w, dh = swap ? w : h;
+        int start, stepX, stepY;
+        switch (origin)
+        {
+            case SKEncodedOrigin.TopRight: // 2: mirrored horizontally
+                start = w - 1; stepX = -1; stepY = w; break;
+            case SKEncodedOrigin.BottomRight: // 3: rotated 180
+                start = h * w - 1; stepX = -1; stepY = -w; break;
+            case SKEncodedOrigin.BottomLeft: // 4: mirrored vertically
+                start = (h - 1) * w; stepX = 1; stepY = -w; break;
+            case SKEncodedOrigin.LeftTop: // 5: transposed
+                start = 0; stepX = w; stepY = 1; break;
+            case SKEncodedOrigin.RightTop: // 6: needs a 90 degree clockwise rotation
+                start = (h - 1) * w; stepX = -w; stepY = 1; break;
+            case SKEncodedOrigin.RightBottom: // 7: transverse
+                start = h * w - 1; stepX = -w; stepY = -1; break;
+            case SKEncodedOrigin.LeftBottom: // 8: needs a 90 degree counter-clockwise rotation
+                start = w - 1; stepX = w; stepY = -1; break;
+            default: // 1: upright
+                start = 0; stepX = 1; stepY = w; break;
+        }
+
+        var rgb = new byte[dw * dh * 3];
+        var src = rgba.AsSpan();
+        var d = 0;
+        for (var y = 0; y < dh; y++)
+        {
+            var s = start + y * stepY;
+            for (var x = 0; x < dw; x++, s += stepX, d += 3)
+            {
+                var o = s * 4;
+                rgb[d] = src[o];
+                rgb[d + 1] = src[o + 1];
+                rgb[d + 2] = src[o + 2];
+            }
+        }
+        return new RgbImage(dw, dh, rgb);
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
 }
 
 /// <summary>An image could not be read or decoded; the message is one line fit for a user.</summary>
