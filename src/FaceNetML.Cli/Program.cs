@@ -14,6 +14,7 @@ root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(VideoCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using FaceNetML.Pipeline;
+using FaceNetML.Recognition;
+using FaceNetML.Video;
+using Spectre.Console;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary>
+/// <c>facenetml video VIDEO --gallery DIR [--truth CSV] [--out annotated.mp4] [--csv detections.csv] [--every N]</c>:
+/// finds the gallery's people in a video, optionally writes an annotated MP4 and scores against truth.
+/// </summary>
+internal static class VideoCommand
+{
+    public static Command Create()
+    {
+        var video = new Argument<string>("video") { Description = "Video file (anything ffmpeg reads)" };
+        var gallery = new Option<string>("--gallery") { Description = "Gallery: a folder with one sub-folder of photos per person, or a gallery.json", Required = true };
+        var truth = new Option<string?>("--truth") { Description = "Truth CSV (frame,person,x,y,width,height): report precision, recall, F1" };
+        var output = new Option<string?>("--out") { Description = "Write an annotated MP4 (H.264) here" };
+        var csv = new Option<string?>("--csv") { Description = "Write detections (frame,person,x,y,width,height,distance) here" };
+        var every = new Option<int>("--every") { Description = "Run the detector every N frames; the tracker carries boxes in between", DefaultValueFactory = _ => 1 };
+        var threshold = new Option<float?>("--threshold") { Description = "Identification distance threshold (default: the model's)" };
+        var saveGallery = new Option<string?>("--save-gallery") { Description = "Also save the gallery's embeddings as JSON here (reuse with --gallery FILE)" };
+        var command = new Command("video", "Find the gallery's people in a video; annotate and score it")
+        {
+            video, gallery, truth, output, csv, every, threshold, saveGallery, CliContext.Model, CliContext.MinFace, CliContext.Threads,
+        };
+        command.SetAction(parse =>
+        {
+            bool json = parse.GetValue(CliContext.Json);
+            var path = parse.GetValue(video)!;
+            int n = parse.GetValue(every);
+            if (n < 1) throw new BadInputException($"--every must be at least 1, got {n}");
+            var truthData = parse.GetValue(truth) is { } truthPath ? VideoTruth.Load(truthPath) : null;
+            var info = Ffmpeg.Probe(path); // unreadable / non-video files fail here, before models load
+
+            using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
+            var people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
+            if (parse.GetValue(threshold) is { } t) people.Threshold = t;
+            foreach (var w in people.Warnings) CliContext.Error("warning: " + w);
+            if (parse.GetValue(saveGallery) is { } galleryJson) people.Save(galleryJson);
+
+            var recognizer = new VideoRecognizer(pipeline, people, new VideoRecognizerOptions
+            {
+                Every = n,
+                MinFaceSize = parse.GetValue(CliContext.MinFace),
+            });
+            using var painter = parse.GetValue(output) is null ? null : new BoxPainter(people.People.Select(p => p.Name));
+            using var writer = parse.GetValue(output) is { } outPath ? new FfmpegFrameWriter(outPath, info.Width, info.Height, info.FrameRate) : null;
+
+            VideoRecognitionResult result = null!;
+            void OnFrame(VideoFrame f)
+            {
+                if (writer is null) return;
+                painter!.Paint(f.Image, f.Detections);
+                writer.Write(f.Image);
+            }
+            CliContext.Err.Progress().AutoClear(true).HideCompleted(true).Start(ctx =>
+            {
+                var task = ctx.AddTask($"Recognising {Path.GetFileName(path)}", maxValue: info.FrameCount ?? 1);
+                if (info.FrameCount is null) task.IsIndeterminate = true;
+                result = recognizer.Recognize(path, f =>
+                {
+                    OnFrame(f);
+                    task.Value = f.Index + 1;
+                });
+            });
+            string? error = result.Error;
+            if (writer is not null)
+            {
+                try
+                {
+                    writer.Complete();
+                }
+                catch (VideoException e)
+                {
+                    error ??= e.Message;
+                }
+            }
+            if (parse.GetValue(csv) is { } csvPath) VideoDetection.WriteCsv(csvPath, result.Detections);
+            var report = truthData is null ? null : VideoEvaluation.Evaluate(truthData, result.Detections, result.Frames);
+
+            if (json)
+            {
+                CliContext.WriteJson(new
+                {
+                    frames = result.Frames,
+                    framesPerSecond = CliContext.Round(result.FramesPerSecond, 1),
+                    precision = report is null ? (double?)null : CliContext.Round(report.Overall.Precision),
+                    recall = report is null ? (double?)null : CliContext.Round(report.Overall.Recall),
+                    f1 = report is null ? (double?)null : CliContext.Round(report.Overall.F1),
+                    perPerson = report?.PerPerson.ToDictionary(kv => kv.Key, kv => new
+                    {
+                        precision = CliContext.Round(kv.Value.Precision),
+                        recall = CliContext.Round(kv.Value.Recall),
+                        f1 = CliContext.Round(kv.Value.F1),
+                        tp = kv.Value.TruePositives,
+                        fp = kv.Value.FalsePositives,
+                        fn = kv.Value.FalseNegatives,
+                    }),
+                    detections = result.Detections.Count,
+                    known = result.Detections.Count(d => d.Person is not null),
+                    every = n,
+                    width = info.Width,
+                    height = info.Height,
+                    model = pipeline.Model.Name,
+                    error,
+                });
+            }
+            else
+            {
+                Console.WriteLine($"{path}: {result.Frames} frames in {result.Seconds:F1} s ({result.FramesPerSecond:F1} frames/s, detector every {n}), "
+                    + $"{result.Detections.Count(d => d.Person is not null)} named and {result.Detections.Count(d => d.Person is null)} unknown face boxes");
+                if (report is not null)
+                {
+                    var table = new Table().AddColumns("person", "precision", "recall", "F1", "TP", "FP", "FN");
+                    foreach (var (name, s) in report.PerPerson)
+                        table.AddRow(Markup.Escape(name), $"{s.Precision:F4}", $"{s.Recall:F4}", $"{s.F1:F4}", $"{s.TruePositives}", $"{s.FalsePositives}", $"{s.FalseNegatives}");
+                    var o = report.Overall;
+                    table.AddRow("[bold]overall[/]", $"{o.Precision:F4}", $"{o.Recall:F4}", $"{o.F1:F4}", $"{o.TruePositives}", $"{o.FalsePositives}", $"{o.FalseNegatives}");
+                    AnsiConsole.Write(table);
+                }
+                if (parse.GetValue(output) is { } written && error is null) Console.WriteLine($"annotated video: {written}");
+            }
+            if (error is not null)
+            {
+                CliContext.Error("error: " + error);
+                return ExitCodes.BadInput;
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
