@@ -1,0 +1,89 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Image;
+
+namespace FaceNetML.MLNet;
+
+/// <summary>Input row of the AlignFaces mappings: the image plus the detection of <see cref="DetectFacesMappingFactory"/>.</summary>
+public sealed class AlignFacesInput
+{
+    [ColumnName(AlignFacesColumns.Image)]
+    public MLImage? Image { get; set; }
+
+    [ColumnName(AlignFacesColumns.Boxes), VectorType]
+    public float[] Boxes { get; set; } = [];
+
+    [ColumnName(AlignFacesColumns.Scores), VectorType]
+    public float[] Scores { get; set; } = [];
+
+    [ColumnName(AlignFacesColumns.Landmarks), VectorType]
+    public float[] Landmarks { get; set; } = [];
+}
+
+internal static class AlignFacesColumns
+{
+    public const string Image = "__FaceNetML_AlignFaces_Image";
+    public const string Boxes = "__FaceNetML_AlignFaces_Boxes";
+    public const string Scores = "__FaceNetML_AlignFaces_Scores";
+    public const string Landmarks = "__FaceNetML_AlignFaces_Landmarks";
+    public const string Aligned = "__FaceNetML_AlignFaces_Aligned";
+    public const string Found = "__FaceNetML_AlignFaces_Found";
+
+    /// <summary>Aligns the first (largest) face to the standard template at <paramref name="size"/>, or centre-crops.</summary>
+    public static (MLImage Image, bool Found) Align(AlignFacesInput input, int size)
+    {
+        if (input.Image is null) throw new BadInputException("AlignFaces: missing image");
+        var rgb = FaceComponents.ToRgb(input.Image);
+        var aligner = FaceComponents.Aligner(size);
+        if (input.Boxes.Length >= 4)
+        {
+            var face = DetectFacesMappingFactory.Read(input.Boxes, input.Scores, input.Landmarks, 0);
+            return (FaceComponents.ToMLImage(aligner.Align(rgb, face)), true);
+        }
+        return (FaceComponents.ToMLImage(aligner.CenterCrop(rgb)), false);
+    }
+}
+
+/// <summary>Output row of <see cref="AlignFaces112MappingFactory"/>.</summary>
+public sealed class AlignFaces112Output
+{
+    [ColumnName(AlignFacesColumns.Aligned), ImageType(112, 112)]
+    public MLImage? Aligned { get; set; }
+
+    [ColumnName(AlignFacesColumns.Found)]
+    public bool FaceFound { get; set; }
+}
+
+/// <summary>Output row of <see cref="AlignFaces160MappingFactory"/>.</summary>
+public sealed class AlignFaces160Output
+{
+    [ColumnName(AlignFacesColumns.Aligned), ImageType(160, 160)]
+    public MLImage? Aligned { get; set; }
+
+    [ColumnName(AlignFacesColumns.Found)]
+    public bool FaceFound { get; set; }
+}
+
+/// <summary>AlignFaces at 112 x 112 (MobileFaceNet). One factory per size: CustomMapping persists no parameters.</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFaces112MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.112.v1";
+
+    public AlignFaces112MappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesInput, AlignFaces112Output> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input, 112);
+}
+
+/// <summary>AlignFaces at 160 x 160 (FaceNet-style models).</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFaces160MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.160.v1";
+
+    public AlignFaces160MappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesInput, AlignFaces160Output> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input, 160);
+}

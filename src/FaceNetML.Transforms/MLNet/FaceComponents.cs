@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using FaceNetML.Alignment;
+using FaceNetML.Detection;
+using FaceNetML.Imaging;
+using Microsoft.ML.Data;
+
+namespace FaceNetML.MLNet;
+
+/// <summary>
+/// The native resources behind the ML.NET mappings: one MTCNN detector (default settings, models from
+/// <see cref="Models.ModelStore.Default"/>) and one aligner per crop size, shared by every pipeline in the process.
+/// CustomMapping factories cannot carry parameters, so these are what a model loaded from model.zip gets back.
+/// </summary>
+internal static class FaceComponents
+{
+    private static readonly Lazy<MtcnnDetector> LazyDetector = new(() => MtcnnDetector.CreateDefault(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly ConcurrentDictionary<int, FaceAligner> Aligners = new();
+
+    private static int _imageTypeRegistered;
+
+    /// <summary>
+    /// Maps an unattributed <see cref="MLImage"/> member to an image of any size, so CustomMapping rows can take
+    /// the column <c>LoadImages</c> produces. Called by the catalog methods and the factories (the load path).
+    /// </summary>
+    public static void EnsureImageType()
+    {
+        if (Interlocked.Exchange(ref _imageTypeRegistered, 1) == 1) return;
+        try
+        {
+            DataViewTypeManager.Register(new Microsoft.ML.Transforms.Image.ImageDataViewType(), typeof(MLImage));
+        }
+        catch (ArgumentException)
+        {
+            // already registered by someone else with the same meaning
+        }
+    }
+
+    public static MtcnnDetector Detector => LazyDetector.Value;
+
+    public static FaceAligner Aligner(int size) => Aligners.GetOrAdd(size, s => new FaceAligner(FaceTemplate.Standard(s)));
+
+    /// <summary>An ML.NET image (BGRA32) as an <see cref="RgbImage"/>, copied: the MLImage dies with its cursor row.</summary>
+    public static RgbImage ToRgb(MLImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.PixelFormat != MLPixelFormat.Bgra32)
+            throw new BadInputException($"unsupported MLImage pixel format {image.PixelFormat} (expected Bgra32)");
+        return ImageDecoder.FromBgra32(image.Pixels, image.Width, image.Height);
+    }
+
+    /// <summary>An <see cref="RgbImage"/> as a new BGRA32 <see cref="MLImage"/> (opaque alpha).</summary>
+    public static MLImage ToMLImage(RgbImage image)
+    {
+        var src = image.Pixels;
+        var bgra = new byte[image.Width * image.Height * 4];
+        for (int i = 0, j = 0; i < src.Length; i += 3, j += 4)
+        {
+            bgra[j] = src[i + 2];
+            bgra[j + 1] = src[i + 1];
+            bgra[j + 2] = src[i];
+            bgra[j + 3] = 255;
+        }
+        return MLImage.CreateFromPixels(image.Width, image.Height, MLPixelFormat.Bgra32, bgra);
+    }
+}
