@@ -33,7 +33,17 @@ internal static class VideoCommand
             int n = parse.GetValue(every);
             if (n < 1) throw new BadInputException($"--every must be at least 1, got {n}");
             var truthData = parse.GetValue(truth) is { } truthPath ? VideoTruth.Load(truthPath) : null;
-            var info = Ffmpeg.Probe(path); // unreadable / non-video files fail here, before models load
+            VideoInfo info;
+            try
+            {
+                info = Ffmpeg.Probe(path); // unreadable / non-video files fail here, before models load
+            }
+            catch (VideoException e) when (json)
+            {
+                CliContext.WriteJson(new { frames = 0, framesPerSecond = 0.0, error = e.Message });
+                CliContext.Error("error: " + e.Message);
+                return ExitCodes.BadInput;
+            }
 
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             var people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
