@@ -16,8 +16,7 @@ internal static class DetectCommand
             var path = parse.GetValue(image)!;
             var picture = ImageDecoder.Decode(path);
             var store = CliContext.Store(parse);
-            using var detector = new MtcnnDetector(store.Get("mtcnn-pnet").OnnxPath, store.Get("mtcnn-rnet").OnnxPath,
-                store.Get("mtcnn-onet").OnnxPath, new MtcnnOptions { MinFaceSize = parse.GetValue(CliContext.MinFace) });
+            using var detector = MtcnnDetector.CreateDefault(new MtcnnOptions { MinFaceSize = parse.GetValue(CliContext.MinFace) }, store);
             var faces = detector.Detect(picture);
             if (parse.GetValue(CliContext.Json))
             {

@@ -53,13 +53,7 @@ public sealed class MtcnnDetector : IDisposable
     {
         Options = options ?? new MtcnnOptions();
         Options.Validate();
-        _sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = Options.IntraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        _sessionOptions = Embedding.OnnxSessionFactory.Options(Options.IntraOpThreads);
         try
         {
             _pnet = pnet(_sessionOptions);
@@ -85,9 +79,9 @@ public sealed class MtcnnDetector : IDisposable
 
     /// <summary>Creates a detector from the model store's <c>mtcnn-pnet</c>, <c>mtcnn-rnet</c> and
     /// <c>mtcnn-onet</c> (imported on first use).</summary>
-    public static MtcnnDetector CreateDefault(MtcnnOptions? options = null)
+    public static MtcnnDetector CreateDefault(MtcnnOptions? options = null, Models.ModelStore? store = null)
     {
-        var store = Models.ModelStore.Default;
+        store ??= Models.ModelStore.Default;
         return new MtcnnDetector(store.Get("mtcnn-pnet").OnnxPath, store.Get("mtcnn-rnet").OnnxPath,
             store.Get("mtcnn-onet").OnnxPath, options);
     }

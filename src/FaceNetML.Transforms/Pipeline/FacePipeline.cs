@@ -19,8 +19,7 @@ public sealed class FacePipeline : IDisposable
         Options = options ?? new FacePipelineOptions();
         var store = Options.Store ?? ModelStore.Default;
         Model = Options.Model.Resolve(store);
-        Detector = new MtcnnDetector(store.Get("mtcnn-pnet").OnnxPath, store.Get("mtcnn-rnet").OnnxPath,
-            store.Get("mtcnn-onet").OnnxPath, Options.Detection);
+        Detector = MtcnnDetector.CreateDefault(Options.Detection, store);
         try
         {
             Embedder = new FaceEmbedder(Model, Options.EmbeddingThreads);
