@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FaceNetML.Imaging;
+using FaceNetML.Trainers.Native;
+using FaceNetML.Verification;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FaceNetML.Trainers.FastFaceNet;
+
+public enum FastFaceNetOptimizer { AdaGrad, Adam, Sgd }
+
+/// <summary>Options of <see cref="FastFaceNetTrainer"/> (defaults follow the paper where it says).</summary>
+public sealed record FastFaceNetOptions
+{
+    /// <summary>Width multiplier θ (0.25, 0.5, 0.75, 1 in the paper).</summary>
+    public double Width { get; init; } = 0.75;
+    /// <summary>Square input side: 224 in the paper; 112 or 160 for speed.</summary>
+    public int InputSize { get; init; } = 112;
+    public int EmbeddingSize { get; init; } = 128;
+    public int Epochs { get; init; } = 10;
+    /// <summary>Steps per epoch (0: images / batch size).</summary>
+    public int StepsPerEpoch { get; init; }
+    /// <summary>P: identities per batch.</summary>
+    public int IdentitiesPerBatch { get; init; } = 16;
+    /// <summary>K: images per identity (P x K = 64, the paper's batch).</summary>
+    public int ImagesPerIdentity { get; init; } = 4;
+    public FastFaceNetOptimizer Optimizer { get; init; } = FastFaceNetOptimizer.AdaGrad;
+    /// <summary>Learning rate (0.02 with AdaGrad, as in the paper).</summary>
+    public double LearningRate { get; init; } = 0.02;
+    /// <summary>Triplet margin α on squared distances.</summary>
+    public float Margin { get; init; } = 0.2f;
+    public float TripletWeight { get; init; } = 1f;
+    /// <summary>Weight of relational distillation: mean squared difference between the student's and the teacher's cosine-similarity matrices of the batch (needs teacher embeddings in the data).</summary>
+    public float SimilarityDistillationWeight { get; init; } = 1f;
+    /// <summary>Weight of direct distillation: squared L2 between a learned linear projection of the student embedding (to the teacher's size, renormalised) and the teacher embedding.</summary>
+    public float ProjectionDistillationWeight { get; init; } = 1f;
+    public AugmentationOptions Augmentation { get; init; } = new();
+    public int Seed { get; init; } = 1;
+    /// <summary>libtorch intra-op threads (1 is fastest on a shared machine).</summary>
+    public int Threads { get; init; } = 1;
+    /// <summary>Folder for checkpoints (null: none). Written each epoch, at the end and when the time limit stops training.</summary>
+    public string? CheckpointDirectory { get; init; }
+    /// <summary>Continue from the checkpoint in <see cref="CheckpointDirectory"/> when it matches these options.</summary>
+    public bool Resume { get; init; } = true;
+    /// <summary>Stop (and checkpoint) once this much time has passed.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+}
+
+/// <summary>One optimisation step, as reported to the progress callback.</summary>
+public sealed record TrainingStep(int Step, int TotalSteps, int Epoch, float Loss, float TripletLoss, float DistillationLoss, float ActiveFraction, TimeSpan Elapsed);
+
+/// <summary>The trained network and what happened.</summary>
+public sealed record TrainingResult(FastFaceNetNetwork Network, IReadOnlyList<TrainingStep> History, ThresholdAccuracy Threshold, TimeSpan Elapsed, bool StoppedByTimeLimit, int StartStep);
+
+/// <summary>
+/// Trains <see cref="FastFaceNetNetwork"/> on aligned crops with online semi-hard triplet selection
+/// (<see cref="TripletMining"/>) and, when the crops carry teacher embeddings (e.g. MobileFaceNet), with
+/// distillation. Two distillation terms, both on L2-normalised embeddings so the student's dimension need not
+/// match the teacher's: (1) relational - the student's batch cosine-similarity matrix regresses on the
+/// teacher's (mean squared difference over off-diagonal pairs), which transfers who-is-close-to-whom;
+/// (2) direct - a linear projection P (training only, not exported) maps the student embedding to the
+/// teacher's space and ‖normalize(P s) - t‖² is minimised, which gives a dense per-image target. With little
+/// identity data these make it go much further than triplets alone. Deterministic: each step's batch and
+/// augmentation come from a generator seeded by (seed, step), weights from the seed, so a resumed run
+/// repeats an uninterrupted one's batches.
+/// </summary>
+public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
+{
+    public FastFaceNetOptions Options { get; } = options;
+
+    public TrainingResult Train(FaceCropSet data, Action<TrainingStep>? onStep = null)
+    {
+        var o = Options;
+        if (data.Size != o.InputSize) throw new ArgumentException($"crops are {data.Size}px, the network takes {o.InputSize}px");
+        TorchRuntime.Initialize(o.Threads);
+        var watch = Stopwatch.StartNew();
+        var network = new FastFaceNetNetwork(o.Width, o.EmbeddingSize, o.Seed);
+        bool distill = data.Teacher is not null && (o.SimilarityDistillationWeight > 0 || o.ProjectionDistillationWeight > 0);
+        int teacherSize = data.Teacher?[0].Length ?? 0;
+        Linear? projection = distill && o.ProjectionDistillationWeight > 0 ? nn.Linear(o.EmbeddingSize, teacherSize, hasBias: false) : null;
+        var parameters = network.parameters().Concat(projection?.parameters() ?? []).ToList();
+        OptimizerHelper optimizer = o.Optimizer switch
+        {
+            FastFaceNetOptimizer.Adam => optim.Adam(parameters, o.LearningRate),
+            FastFaceNetOptimizer.Sgd => optim.SGD(parameters, o.LearningRate, momentum: 0.9),
+            _ => optim.Adagrad(parameters, o.LearningRate),
+        };
+
+        int batch = o.IdentitiesPerBatch * o.ImagesPerIdentity;
+        int stepsPerEpoch = o.StepsPerEpoch > 0 ? o.StepsPerEpoch : Math.Max(1, data.Count / batch);
+        int totalSteps = stepsPerEpoch * o.Epochs;
+        int start = o.Resume ? TryResume(network, projection, optimizer) : 0;
+        var byIdentity = data.ByIdentity();
+        var history = new List<TrainingStep>();
+        int s = o.InputSize, per = s * s * 3;
+        var input = new float[batch * per];
+        bool timedOut = false;
+        network.train();
+        for (int step = start; step < totalSteps; step++)
+        {
+            if (o.TimeLimit is { } limit && watch.Elapsed > limit) { timedOut = true; break; }
+            var rng = new Random(HashCode.Combine(o.Seed, step, 0x5eed));
+            var indices = TripletMining.SampleBatch(byIdentity, o.IdentitiesPerBatch, o.ImagesPerIdentity, rng);
+            int n = indices.Length;
+            for (int i = 0; i < n; i++)
+                TensorPacker.Pack(FaceAugmenter.Apply(data.Crop(indices[i]), o.Augmentation, rng), input.AsSpan(i * per, per),
+                    FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
+            var labels = indices.Select(i => data.Labels[i]).ToArray();
+
+            using var scope = NewDisposeScope();
+            var x = tensor(input.AsSpan(0, n * per).ToArray(), [n, s, s, 3]).permute(0, 3, 1, 2).contiguous();
+            var embeddings = network.call(x);
+            var sq = TripletMining.SquaredDistances(embeddings);
+            var (triplets, pairs) = TripletMining.SelectSemiHard(sq.detach().data<float>().ToArray(), labels, o.Margin, rng);
+            var tripletLoss = TripletMining.Loss(sq, triplets, o.Margin);
+            var loss = o.TripletWeight * tripletLoss;
+            Tensor? distillLoss = null;
+            if (distill)
+            {
+                var t = tensor(indices.SelectMany(i => data.Teacher![i]).ToArray(), [n, teacherSize]);
+                distillLoss = zeros(1).sum();
+                if (o.SimilarityDistillationWeight > 0)
+                {
+                    var diff = embeddings.matmul(embeddings.t()) - t.matmul(t.t());
+                    var offDiagonal = 1 - eye(n);
+                    distillLoss = distillLoss + o.SimilarityDistillationWeight * (diff * diff * offDiagonal).sum() / (n * (n - 1));
+                }
+                if (projection is not null)
+                {
+                    var projected = nn.functional.normalize(projection.call(embeddings), p: 2, dim: 1);
+                    distillLoss = distillLoss + o.ProjectionDistillationWeight * (projected - t).pow(2).sum(1).mean();
+                }
+                loss = loss + distillLoss;
+            }
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            var record = new TrainingStep(step + 1, totalSteps, step / stepsPerEpoch + 1, loss.item<float>(), tripletLoss.item<float>(),
+                distillLoss?.item<float>() ?? 0, pairs == 0 ? 0 : (float)triplets.Count / pairs, watch.Elapsed);
+            history.Add(record);
+            onStep?.Invoke(record);
+            if ((step + 1) % stepsPerEpoch == 0 && step + 1 < totalSteps) SaveCheckpoint(network, projection, optimizer, step + 1);
+        }
+        SaveCheckpoint(network, projection, optimizer, start + history.Count);
+        network.eval();
+        var threshold = EstimateThreshold(network, data, o.Seed);
+        return new TrainingResult(network, history, threshold, watch.Elapsed, timedOut, start);
+    }
+
+    /// <summary>Embeddings (eval mode, no augmentation) of the given crops, in batches of 64.</summary>
+    public static float[][] Embed(FastFaceNetNetwork network, FaceCropSet data, IReadOnlyList<int> indices)
+    {
+        bool wasTraining = network.training;
+        network.eval();
+        int s = data.Size, per = s * s * 3;
+        var result = new List<float[]>();
+        using (no_grad())
+        {
+            for (int b = 0; b < indices.Count; b += 64)
+            {
+                int n = Math.Min(64, indices.Count - b);
+                var input = new float[n * per];
+                for (int i = 0; i < n; i++)
+                    TensorPacker.Pack(data.Crop(indices[b + i]), input.AsSpan(i * per, per), FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
+                using var scope = NewDisposeScope();
+                var e = network.call(tensor(input, [n, s, s, 3]).permute(0, 3, 1, 2).contiguous()).data<float>().ToArray();
+                int d = e.Length / n;
+                for (int i = 0; i < n; i++) result.Add(e.AsSpan(i * d, d).ToArray());
+            }
+        }
+        if (wasTraining) network.train();
+        return result.ToArray();
+    }
+
+    /// <summary>The best verification threshold (Euclidean distance) over all pairs of up to 400 training crops.</summary>
+    public static ThresholdAccuracy EstimateThreshold(FastFaceNetNetwork network, FaceCropSet data, int seed)
+    {
+        var rng = new Random(seed);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        rng.Shuffle(order);
+        var chosen = order.Take(400).ToArray();
+        var e = Embed(network, data, chosen);
+        var distances = new List<float>();
+        var same = new List<bool>();
+        for (int i = 0; i < e.Length; i++)
+            for (int j = i + 1; j < e.Length; j++)
+            {
+                distances.Add(EmbeddingDistance.Euclidean(e[i], e[j]));
+                same.Add(data.Labels[chosen[i]] == data.Labels[chosen[j]]);
+            }
+        return BestThreshold.Find(distances.ToArray(), same.ToArray());
+    }
+
+    private sealed record CheckpointState(int Step, double Width, int InputSize, int EmbeddingSize, int Seed, bool Projection);
+
+    private CheckpointState State(int step, Linear? projection) =>
+        new(step, Options.Width, Options.InputSize, Options.EmbeddingSize, Options.Seed, projection is not null);
+
+    private void SaveCheckpoint(FastFaceNetNetwork network, Linear? projection, OptimizerHelper optimizer, int step)
+    {
+        var dir = Options.CheckpointDirectory;
+        if (dir is null) return;
+        Directory.CreateDirectory(dir);
+        network.save(Path.Combine(dir, "network.bin"));
+        projection?.save(Path.Combine(dir, "projection.bin"));
+        optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
+        File.WriteAllText(Path.Combine(dir, "state.json"), JsonSerializer.Serialize(State(step, projection)));
+    }
+
+    /// <summary>Loads a matching checkpoint; returns the step to continue from (0 when there is none).</summary>
+    private int TryResume(FastFaceNetNetwork network, Linear? projection, OptimizerHelper optimizer)
+    {
+        var dir = Options.CheckpointDirectory;
+        if (dir is null || !File.Exists(Path.Combine(dir, "state.json"))) return 0;
+        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(dir, "state.json")));
+        if (state is null || state with { Step = 0 } != State(0, projection)) return 0;
+        network.load(Path.Combine(dir, "network.bin"));
+        projection?.load(Path.Combine(dir, "projection.bin"));
+        optimizer.load_state_dict(Path.Combine(dir, "optimizer.bin"));
+        return state.Step;
+    }
+}
