@@ -14,6 +14,9 @@ root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(ClusterCommand.Create());
+root.Subcommands.Add(EnrollCommand.Create());
+root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(VideoCommand.Create());
 
 var parse = root.Parse(args);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using FaceNetML.Imaging;
+using FaceNetML.Pipeline;
+using FaceNetML.Recognition;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary><c>facenetml identify IMAGE --gallery gallery.json</c>: names every face of a photo, or null when nobody in the gallery is close enough.</summary>
+internal static class IdentifyCommand
+{
+    public static Command Create()
+    {
+        var image = new Argument<string>("image") { Description = "Photo to identify the faces of" };
+        var galleryPath = new Option<string>("--gallery") { Description = "Gallery written by 'facenetml enroll'", Required = true };
+        var command = new Command("identify", "Name the faces of a photo against a gallery") { image, galleryPath, CliContext.Model, CliContext.MinFace };
+        command.SetAction(parse =>
+        {
+            var gallery = Gallery.Load(parse.GetValue(galleryPath)!);
+            using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
+            if (!string.Equals(gallery.Model, pipeline.Model.Name, StringComparison.Ordinal))
+                throw new BadInputException($"the gallery was built with model '{gallery.Model}', not '{pipeline.Model.Name}'");
+            var path = parse.GetValue(image)!;
+            var faces = pipeline.EmbedAll(ImageDecoder.Decode(path));
+            var rows = faces.Select(f =>
+            {
+                var id = gallery.Identify(f.Embedding);
+                var b = f.Face!.Box;
+                return new Dictionary<string, object?>
+                {
+                    ["box"] = new[] { CliContext.Round(b.X, 1), CliContext.Round(b.Y, 1), CliContext.Round(b.Width, 1), CliContext.Round(b.Height, 1) },
+                    ["person"] = id.Person, // null (written, not omitted) when nobody in the gallery is close enough
+                    ["distance"] = CliContext.Round(id.Distance),
+                };
+            }).ToList();
+            if (parse.GetValue(CliContext.Json))
+                CliContext.WriteJson(new { faces = rows });
+            else
+                foreach (var r in rows) Console.WriteLine($"[{string.Join(", ", (float[])r["box"]!)}]: {r["person"] ?? "unknown"} (distance {r["distance"]:F4})");
+            return rows.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;
+        });
+        return command;
+    }
+}
