@@ -14,6 +14,8 @@ namespace FaceNetML.Embedding;
 public sealed class FaceEmbedder : IDisposable
 {
     private readonly InferenceSession _session;
+    // Held for the embedder's lifetime: a RunOptions created per call can be finalised while ORT still uses it.
+    private readonly RunOptions _runOptions = new();
     private readonly string _inputName;
     private readonly string _outputName;
 
@@ -61,7 +63,7 @@ public sealed class FaceEmbedder : IDisposable
     public float[][] Run(float[] nhwc, int count)
     {
         using var inputValue = OrtValue.CreateTensorValueFromMemory(nhwc, [count, InputSize, InputSize, 3]);
-        using var outputs = _session.Run(new RunOptions(), [_inputName], [inputValue], [_outputName]);
+        using var outputs = _session.Run(_runOptions, [_inputName], [inputValue], [_outputName]);
         var flat = outputs[0].GetTensorDataAsSpan<float>();
         int d = flat.Length / count;
         if (EmbeddingSize != 0 && d != EmbeddingSize)
@@ -75,5 +77,9 @@ public sealed class FaceEmbedder : IDisposable
         return result;
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
 }
