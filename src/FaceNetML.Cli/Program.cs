@@ -18,6 +18,7 @@ root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(VideoCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -13,7 +13,8 @@ internal static class BenchCommand
     {
         var images = new Option<string?>("--images") { Description = "Folder of photos to time (searched recursively; default: $FACENETML_DATA/lfw-dev/images or ../shared/data/lfw-dev/images)" };
         var count = new Option<int>("--count") { Description = "Number of images", DefaultValueFactory = _ => 300 };
-        var command = new Command("bench", "Measure speed per stage and of the whole pipeline") { images, count, CliContext.Model, CliContext.MinFace, CliContext.Threads };
+        var widths = new Option<bool>("--widths") { Description = "Also list Fast-FaceNet at widths 0.25/0.5/0.75/1 and inputs 112/160/224 (untrained, via ONNX Runtime)" };
+        var command = new Command("bench", "Measure speed per stage and of the whole pipeline") { images, count, CliContext.Model, CliContext.MinFace, CliContext.Threads, widths };
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(images) ?? DefaultImages();
@@ -81,13 +82,15 @@ internal static class BenchCommand
                     msPerFace = Math.Round(embedAllCores, 2), msPerFaceOneThread = stages.embedMs,
                 },
             };
+            var widthRows = parse.GetValue(widths) ? WidthTable.Measure(Environment.ProcessorCount) : [];
+            object[] allModels = [.. models, .. widthRows.Select(r => new { name = r.Name, width = r.Width, inputSize = r.InputSize, @params = r.Params, mmacs = r.Mmacs, msPerFace = r.MsPerFace })];
             if (parse.GetValue(CliContext.Json))
             {
                 CliContext.WriteJson(new
                 {
                     images = n, facesFound = faces, cores = Environment.ProcessorCount, parallelism = options.Parallelism,
                     stages, pipeline = new { imagesPerSecond = Math.Round(throughput, 1), errors = results.Count(r => !r.Ok) },
-                    models,
+                    models = allModels,
                 });
             }
             else
@@ -96,6 +99,8 @@ internal static class BenchCommand
                 Console.WriteLine($"  per image, 1 thread: decode {stages.decodeMs:F2} ms, detect {stages.detectMs:F2} ms, align {stages.alignMs:F2} ms, embed {stages.embedMs:F2} ms");
                 Console.WriteLine($"  {manifest.Name}: {embedAllCores:F2} ms per aligned face ({Environment.ProcessorCount} threads), {manifest.Parameters:N0} params, {manifest.MultiplyAdds / 1e6:F1} MMACs");
                 Console.WriteLine($"  whole pipeline, {options.Parallelism} images in parallel: {throughput:F1} images/s");
+                foreach (var r in widthRows)
+                    Console.WriteLine($"  fastfacenet θ={r.Width,-4} {r.InputSize,3}px: {r.Params,9:N0} params, {r.Mmacs,7:F1} MMACs, {r.MsPerFace,6:F2} ms per face ({r.Threads} threads)");
             }
             return ExitCodes.Success;
         });

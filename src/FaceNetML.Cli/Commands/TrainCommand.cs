@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using FaceNetML.Models;
+using FaceNetML.Trainers.FastFaceNet;
+using Spectre.Console;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary>
+/// <c>facenetml train</c>: trains Fast-FaceNet (MobileNet-v1 at width θ, triplet loss, optional distillation
+/// from a teacher embedder) on a folder with one sub-folder per identity and writes ONNX + manifest.json.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Training folder: one sub-folder of images per identity", Required = true };
+        var output = new Option<string>("--out") { Description = "Output model: an .onnx file (manifest.json is written beside it) or a folder", Required = true };
+        var width = new Option<double>("--width") { Description = "Width multiplier θ (0.25, 0.5, 0.75, 1)", DefaultValueFactory = _ => 0.75 };
+        var inputSize = new Option<int>("--input-size") { Description = "Input side in pixels (224 as in the paper; 112 or 160 for speed)", DefaultValueFactory = _ => 112 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the data (an epoch is images / (P x K) batches)", DefaultValueFactory = _ => 10 };
+        var teacher = new Option<string?>("--teacher") { Description = "Distil from this embedder (a built-in name such as mobilefacenet, or a model folder)" };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (1 is best on a busy machine)", DefaultValueFactory = _ => 1 };
+        var embedding = new Option<int>("--embedding-size") { Description = "Embedding dimension", DefaultValueFactory = _ => 128 };
+        var p = new Option<int>("--identities-per-batch") { Description = "P: identities per batch", DefaultValueFactory = _ => 16 };
+        var k = new Option<int>("--images-per-identity") { Description = "K: images per identity in a batch", DefaultValueFactory = _ => 4 };
+        var optimizer = new Option<FastFaceNetOptimizer>("--optimizer") { Description = "AdaGrad (the paper's), Adam or Sgd", DefaultValueFactory = _ => FastFaceNetOptimizer.AdaGrad };
+        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.02 };
+        var margin = new Option<float>("--margin") { Description = "Triplet margin α (squared distances)", DefaultValueFactory = _ => 0.2f };
+        var simWeight = new Option<float>("--distill-similarity") { Description = "Weight of relational distillation (batch similarity matrices)", DefaultValueFactory = _ => 1f };
+        var projWeight = new Option<float>("--distill-projection") { Description = "Weight of direct distillation (projected embedding vs teacher)", DefaultValueFactory = _ => 1f };
+        var tripletWeight = new Option<float>("--triplet-weight") { Description = "Weight of the triplet loss (0: distillation only)", DefaultValueFactory = _ => 1f };
+        var seed = new Option<int>("--seed") { Description = "Seed for weights, batches and augmentation", DefaultValueFactory = _ => 1 };
+        var checkpoints = new Option<string?>("--checkpoints") { Description = "Checkpoint folder (default: <out>.checkpoints); an existing matching checkpoint is resumed" };
+        var noResume = new Option<bool>("--no-resume") { Description = "Start fresh even if a checkpoint exists" };
+        var minutes = new Option<double?>("--time-limit") { Description = "Stop after this many minutes of training (then export what was learned)" };
+        var cache = new Option<string?>("--cache") { Description = "Aligned-crop cache folder (default ~/.cache/facenetml/crops)" };
+        var maxIds = new Option<int>("--max-identities") { Description = "Use at most this many identities", DefaultValueFactory = _ => int.MaxValue };
+        var command = new Command("train", "Train a Fast-FaceNet embedding model (MobileNet-v1 + triplet loss) and export ONNX")
+        {
+            data, output, width, inputSize, epochs, teacher, threads, embedding, p, k, optimizer, lr, margin, simWeight, projWeight,
+            tripletWeight, seed, checkpoints, noResume, minutes, cache, maxIds,
+        };
+        command.SetAction(parse =>
+        {
+            var outPath = parse.GetValue(output)!;
+            int size = parse.GetValue(inputSize);
+            if (size < 32 || size > 512) throw new BadInputException($"--input-size must be in 32..512, got {size}");
+            var w = parse.GetValue(width);
+            if (!(w > 0) || w > 4) throw new BadInputException($"--width must be in (0, 4], got {w}");
+            var teacherName = parse.GetValue(teacher);
+            FaceModel? teacherModel = teacherName is null ? null
+                : File.Exists(teacherName) || Directory.Exists(teacherName) ? FaceModels.FromFile(teacherName) : new FaceModel(teacherName);
+            var store = CliContext.Store(parse);
+            var options = new FastFaceNetOptions
+            {
+                Width = w, InputSize = size, Epochs = Math.Max(1, parse.GetValue(epochs)), EmbeddingSize = parse.GetValue(embedding),
+                IdentitiesPerBatch = parse.GetValue(p), ImagesPerIdentity = parse.GetValue(k), Optimizer = parse.GetValue(optimizer),
+                LearningRate = parse.GetValue(lr), Margin = parse.GetValue(margin), TripletWeight = parse.GetValue(tripletWeight),
+                SimilarityDistillationWeight = parse.GetValue(simWeight), ProjectionDistillationWeight = parse.GetValue(projWeight),
+                Seed = parse.GetValue(seed), Threads = Math.Max(1, parse.GetValue(threads)),
+                CheckpointDirectory = parse.GetValue(checkpoints) ?? Path.GetFullPath(outPath).TrimEnd('/') + ".checkpoints",
+                Resume = !parse.GetValue(noResume),
+                TimeLimit = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
+            };
+            bool json = parse.GetValue(CliContext.Json);
+            bool live = !Console.IsErrorRedirected;
+
+            FaceCropSet set = null!;
+            TrainingResult result = null!;
+            int lastEpoch = 0;
+            void Log(TrainingStep s) => CliContext.Error(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {s.Epoch} step {s.Step}/{s.TotalSteps}: loss {s.Loss:F4} (triplet {s.TripletLoss:F4}, distill {s.DistillationLoss:F4}), active triplets {s.ActiveFraction * 100:F0}%, {s.Elapsed:hh\\:mm\\:ss}"));
+            CliContext.Err.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var crops = ctx.AddTask("aligning crops");
+                    set = AlignedCropCache.Load(parse.GetValue(data)!, new CropCacheOptions
+                    {
+                        Size = size, CacheDirectory = parse.GetValue(cache), MaxIdentities = parse.GetValue(maxIds), Teacher = teacherModel,
+                        Store = store, Parallelism = Environment.ProcessorCount,
+                    }, (done, total) => { crops.MaxValue = total; crops.Value = done; });
+                    crops.Value = crops.MaxValue;
+                    crops.Description = $"{set.Count} crops, {set.Identities.Count} identities ({set.Detected.Count(d => d)} with a detected face)";
+                    var train = ctx.AddTask("training");
+                    result = new FastFaceNetTrainer(options).Train(set, s =>
+                    {
+                        train.MaxValue = s.TotalSteps;
+                        train.Value = s.Step;
+                        train.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {s.Epoch}: loss {s.Loss:F3}, active {s.ActiveFraction:P0}");
+                        if (!live && (s.Epoch != lastEpoch || s.Step % 50 == 0)) Log(s);
+                        lastEpoch = s.Epoch;
+                    });
+                    train.Value = train.MaxValue;
+                });
+            if (result.History.Count > 0) Log(result.History[^1]);
+
+            var notes = string.Create(CultureInfo.InvariantCulture,
+                $"Fast-FaceNet θ={w} trained by facenetml train on {set.Identities.Count} identities / {set.Count} images, {result.StartStep + result.History.Count} steps")
+                + (teacherModel is null ? "" : $", distilled from {teacherModel}");
+            var model = FastFaceNetExporter.Save(result.Network, size, outPath, result.Threshold.Threshold, notes: notes);
+            var manifest = model.Manifest;
+            var summary = new
+            {
+                model = model.OnnxPath, name = manifest.Name, width = w, inputSize = size, embeddingSize = manifest.EmbeddingSize,
+                @params = manifest.Parameters, mmacs = Math.Round(manifest.MultiplyAdds / 1e6, 1),
+                identities = set.Identities.Count, images = set.Count,
+                steps = result.StartStep + result.History.Count, resumedAt = result.StartStep, seconds = Math.Round(result.Elapsed.TotalSeconds, 1),
+                stoppedByTimeLimit = result.StoppedByTimeLimit,
+                finalLoss = result.History.Count > 0 ? Math.Round(result.History.TakeLast(20).Average(s => s.Loss), 4) : (double?)null,
+                threshold = CliContext.Round(result.Threshold.Threshold), trainPairAccuracy = CliContext.Round(result.Threshold.Accuracy),
+                teacher = teacherModel?.NameOrPath,
+            };
+            if (json) CliContext.WriteJson(summary);
+            else Console.WriteLine($"wrote {model.OnnxPath} ({manifest.Name}, {manifest.Parameters:N0} params, {manifest.MultiplyAdds / 1e6:F1} MMACs), threshold {result.Threshold.Threshold:F3}, {summary.steps} steps in {result.Elapsed:hh\\:mm\\:ss}");
+            result.Network.Dispose();
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
