@@ -43,7 +43,11 @@ public static class TorchRuntime
                 }
                 _checked = true;
             }
-            torch.set_num_threads(Math.Max(1, threads));
+            SetThreads(threads);
         }
     }
+
+    // Separate method so that nothing of TorchSharp is touched (and its native library loaded) before the check above.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void SetThreads(int threads) => torch.set_num_threads(Math.Max(1, threads));
 }
