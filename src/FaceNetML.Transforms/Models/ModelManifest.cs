@@ -32,6 +32,9 @@ public sealed record ModelManifest
     public string Template { get; init; } = "standard";
     public string? Notes { get; init; }
 
+    /// <summary>For imported models: the <see cref="Onnx.TfLiteToOnnxConverter.Version"/> that wrote the ONNX file.</summary>
+    public int ConverterVersion { get; init; }
+
     /// <summary>Learned parameters (weights and biases).</summary>
     public long Parameters { get; init; }
 

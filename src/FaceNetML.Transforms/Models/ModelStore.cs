@@ -55,7 +55,7 @@ public sealed class ModelStore
     {
         if (_verified.TryGetValue(name, out var cached)) return cached;
         var dir = ModelDirectory(name);
-        if (!File.Exists(Path.Combine(dir, "manifest.json")))
+        if (!IsCurrent(name))
         {
             if (PretrainedPackage.Find(name) is null)
                 throw new BadInputException($"model '{name}' is not in {Root} and is not a built-in model ({string.Join(", ", BuiltInModels)})");
@@ -64,6 +64,16 @@ public sealed class ModelStore
         var model = Verify(dir);
         _verified[name] = model;
         return model;
+    }
+
+    /// <summary>True when the model's folder exists and, for a built-in model, was written by the current converter.</summary>
+    private bool IsCurrent(string name)
+    {
+        var manifest = Path.Combine(ModelDirectory(name), "manifest.json");
+        if (!File.Exists(manifest)) return false;
+        if (PretrainedPackage.Find(name) is null) return true;
+        try { return ModelManifest.Load(manifest).ConverterVersion == TfLiteToOnnxConverter.Version; }
+        catch (BadInputException) { return false; }
     }
 
     /// <summary>Loads a model folder (or an .onnx file with manifest.json beside it) after checking its hash.</summary>
@@ -92,7 +102,7 @@ public sealed class ModelStore
     {
         Directory.CreateDirectory(Root);
         using var lockFile = AcquireLock();
-        var todo = PretrainedPackage.Files.Where(f => force || !File.Exists(Path.Combine(ModelDirectory(f.ModelName), "manifest.json"))).ToList();
+        var todo = PretrainedPackage.Files.Where(f => force || !IsCurrent(f.ModelName)).ToList();
         if (todo.Count > 0)
         {
             var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
@@ -124,6 +134,7 @@ public sealed class ModelStore
                     {
                         Parameters = parameters,
                         MultiplyAdds = macs,
+                        ConverterVersion = TfLiteToOnnxConverter.Version,
                     });
                 }
                 Progress($"Models ready in {Root}");

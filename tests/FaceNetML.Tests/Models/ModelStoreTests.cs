@@ -45,6 +45,21 @@ public sealed class ModelStoreTests
     }
 
     [TestMethod]
+    public void ModelsFromAnOlderConverterAreImportedAgain()
+    {
+        var root = TestData.TempDir("store-upgrade");
+        new ModelStore(root, _ => { }).Get("mtcnn-onet");
+        var manifestPath = Path.Combine(root, "mtcnn-onet", "manifest.json");
+        var old = ModelManifest.Load(manifestPath) with { ConverterVersion = FaceNetML.Models.Onnx.TfLiteToOnnxConverter.Version - 1 };
+        old.Save(manifestPath);
+        var lines = new List<string>();
+        var model = new ModelStore(root, lines.Add).Get("mtcnn-onet");
+        Assert.IsTrue(lines.Any(l => l.Contains("Converting onet.tflite")), string.Join("; ", lines));
+        Assert.AreEqual(FaceNetML.Models.Onnx.TfLiteToOnnxConverter.Version, model.Manifest.ConverterVersion);
+        Directory.Delete(root, true);
+    }
+
+    [TestMethod]
     public void UnknownModelNameGivesAClearError()
     {
         var store = new ModelStore(TestData.TempDir("store-unknown"), _ => { });

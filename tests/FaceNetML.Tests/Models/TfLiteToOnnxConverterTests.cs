@@ -88,3 +88,48 @@ public sealed class TfLiteToOnnxConverterTests
         return values;
     }
 }
+
+
+[TestClass]
+public sealed class PReluRewriteTests
+{
+    /// <summary>The PReLU rewrite replaces every element-wise PReLU and computes the same function (the reference-vector
+    /// tests above run with the rewrite on; this compares rewritten and literal graphs on random input).</summary>
+    [TestMethod]
+    [DataRow("mtcnn-pnet", 3)]
+    [DataRow("mtcnn-rnet", 3)]
+    [DataRow("mtcnn-onet", 4)]
+    [DataRow("mobilefacenet", 30)]
+    public void RewrittenPReluMatchesTheLiteralGraph(string modelName, int atLeast)
+    {
+        var model = TfLiteReader.Read(TestModels.TfLite(modelName), modelName);
+        bool spatial = modelName == "mtcnn-pnet";
+        var rewritten = TfLiteToOnnxConverter.Convert(model, new OnnxConversionOptions { DynamicSpatial = spatial });
+        var literal = TfLiteToOnnxConverter.Convert(model, new OnnxConversionOptions { DynamicSpatial = spatial, RewritePRelu = false });
+        int abs = literal.Graph.Node.Count(n => n.OpType is "Abs" or "Neg");
+        Assert.IsTrue(abs >= atLeast, $"{modelName}: literal graph has {abs} Abs/Neg nodes");
+        // Every PReLU on a 4-D (NHWC) tensor is rewritten; R/O-Net's PReLUs after their fully-connected layers stay literal.
+        int left = rewritten.Graph.Node.Count(n => n.OpType is "Abs" or "Neg");
+        if (modelName is "mtcnn-pnet" or "mobilefacenet") Assert.AreEqual(0, left, "every PReLU is rewritten");
+        else Assert.IsTrue(left < abs, $"{left} of {abs} Abs/Neg nodes left");
+
+        var shape = model.Tensors[model.Inputs[0]].Shape.ToArray();
+        if (spatial) { shape[1] = 60; shape[2] = 48; }
+        var random = new Random(7);
+        var data = new float[shape.Aggregate(1, (a, b) => a * b)];
+        for (int i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() * 2 - 1);
+        using var a = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(rewritten));
+        using var b = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(literal));
+        var name = a.InputMetadata.Keys.Single();
+        using var ra = a.Run([NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(data, shape))]);
+        using var rb = b.Run([NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(data, shape))]);
+        foreach (var (x, y) in ra.Zip(rb))
+        {
+            var xs = x.AsTensor<float>().ToArray();
+            var ys = y.AsTensor<float>().ToArray();
+            float max = 0;
+            for (int i = 0; i < xs.Length; i++) max = Math.Max(max, Math.Abs(xs[i] - ys[i]));
+            Assert.IsTrue(max <= 1e-4f, $"{modelName} {x.Name}: max abs difference {max}");
+        }
+    }
+}
