@@ -101,7 +101,7 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
         for (int step = start; step < totalSteps; step++)
         {
             if (o.TimeLimit is { } limit && watch.Elapsed > limit) { timedOut = true; break; }
-            var rng = new Random(HashCode.Combine(o.Seed, step, 0x5eed));
+            var rng = new Random(StepSeed(o.Seed, step));
             var indices = TripletMining.SampleBatch(byIdentity, o.IdentitiesPerBatch, o.ImagesPerIdentity, rng);
             int n = indices.Length;
             for (int i = 0; i < n; i++)
@@ -149,6 +149,14 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
         return new TrainingResult(network, history, threshold, watch.Elapsed, timedOut, start);
     }
 
+    /// <summary>The seed of a step's generator: fixed across processes (HashCode.Combine is randomised per process).</summary>
+    internal static int StepSeed(int seed, int step)
+    {
+        ulong x = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)step * 0xBF58476D1CE4E5B9UL;
+        x ^= x >> 31; x *= 0x94D049BB133111EBUL; x ^= x >> 29;
+        return (int)(x & 0x7fffffff);
+    }
+
     /// <summary>Embeddings (eval mode, no augmentation) of the given crops, in batches of 64.</summary>
     public static float[][] Embed(FastFaceNetNetwork network, FaceCropSet data, IReadOnlyList<int> indices)
     {
@@ -174,22 +182,30 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
         return result.ToArray();
     }
 
-    /// <summary>The best verification threshold (Euclidean distance) over all pairs of up to 400 training crops.</summary>
+    /// <summary>
+    /// The best verification threshold (Euclidean distance) on balanced pairs of up to 400 training crops: every
+    /// same-identity pair and as many random different-identity pairs (unbalanced pairs would favour "different").
+    /// </summary>
     public static ThresholdAccuracy EstimateThreshold(FastFaceNetNetwork network, FaceCropSet data, int seed)
     {
         var rng = new Random(seed);
         var order = Enumerable.Range(0, data.Count).ToArray();
         rng.Shuffle(order);
-        var chosen = order.Take(400).ToArray();
+        var chosen = order.Take(400).OrderBy(i => data.Labels[i]).ToArray();
         var e = Embed(network, data, chosen);
-        var distances = new List<float>();
-        var same = new List<bool>();
+        var sameDistances = new List<float>();
         for (int i = 0; i < e.Length; i++)
-            for (int j = i + 1; j < e.Length; j++)
-            {
-                distances.Add(EmbeddingDistance.Euclidean(e[i], e[j]));
-                same.Add(data.Labels[chosen[i]] == data.Labels[chosen[j]]);
-            }
+            for (int j = i + 1; j < e.Length && data.Labels[chosen[j]] == data.Labels[chosen[i]]; j++)
+                sameDistances.Add(EmbeddingDistance.Euclidean(e[i], e[j]));
+        var distances = new List<float>(sameDistances);
+        var same = Enumerable.Repeat(true, sameDistances.Count).ToList();
+        for (int tries = 0; same.Count < 2 * Math.Max(1, sameDistances.Count) && tries < 100_000; tries++)
+        {
+            int i = rng.Next(e.Length), j = rng.Next(e.Length);
+            if (data.Labels[chosen[i]] == data.Labels[chosen[j]]) continue;
+            distances.Add(EmbeddingDistance.Euclidean(e[i], e[j]));
+            same.Add(false);
+        }
         return BestThreshold.Find(distances.ToArray(), same.ToArray());
     }
 
