@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FaceNetML.MLNet;
+using FaceNetML.Models;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace FaceNetML.Trainers.FastFaceNet;
+
+/// <summary>Options of <see cref="FastFaceNetEstimator"/>: the training options plus the ML.NET columns and where the model goes.</summary>
+public sealed record FastFaceNetEstimatorOptions
+{
+    /// <summary>Network and training options; <see cref="FastFaceNetOptions.InputSize"/> must be one of <see cref="FaceCatalog.AlignSizes"/> (112, 160).</summary>
+    public FastFaceNetOptions Training { get; init; } = new();
+    /// <summary>Text column with image file paths (absolute, or relative to the current directory).</summary>
+    public string ImagePathColumnName { get; init; } = "ImagePath";
+    /// <summary>Text column with the identity of each image.</summary>
+    public string LabelColumnName { get; init; } = "Label";
+    /// <summary>Embedding column the fitted transformer adds (known-size Single vector, L2-normalised).</summary>
+    public string OutputColumnName { get; init; } = "Embedding";
+    /// <summary>Folder for model.onnx + manifest.json (default: a new folder in the model store, named after θ, size and time).</summary>
+    public string? OutputDirectory { get; init; }
+    /// <summary>Aligned-crop cache folder (default ~/.cache/facenetml/crops).</summary>
+    public string? CacheDirectory { get; init; }
+    /// <summary>Teacher embedder for distillation (null: triplet loss only).</summary>
+    public FaceModel? Teacher { get; init; }
+    /// <summary>Model store for the detector, the teacher and the default output folder (null: the default store).</summary>
+    public ModelStore? Store { get; init; }
+    /// <summary>Images decoded, detected and aligned in parallel while building the crop cache.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Identities with fewer images are left out of training (a triplet needs two).</summary>
+    public int MinImagesPerIdentity { get; init; } = 2;
+    /// <summary>Called for every training step.</summary>
+    public Action<TrainingStep>? Progress { get; init; }
+}
+
+/// <summary>
+/// Fast-FaceNet as an ML.NET trainer. <see cref="Fit"/> reads the (image path, identity label) rows, presents
+/// them to <see cref="AlignedCropCache"/> as a folder of per-identity symbolic links (so crops are cached as for
+/// the CLI), trains with <see cref="FastFaceNetTrainer"/>, exports with <see cref="FastFaceNetExporter"/> and
+/// returns the chain <c>LoadImages → DetectFaces → AlignFaces(InputSize) → FaceEmbed(exported model)</c> fitted on
+/// the input. The chain is made of this library's saveable transforms (the ONNX bytes go inside model.zip), so the
+/// model saves with <c>mlContext.Model.Save</c> and loads after <c>RegisterFaceNetML()</c>.
+/// </summary>
+public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
+{
+    private const string ImageColumn = "__FaceNetML_FastFaceNet_Image";
+    private const string AlignedColumn = "__FaceNetML_FastFaceNet_Aligned";
+    private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
+
+    private readonly MLContext _ml;
+
+    public FastFaceNetEstimator(MLContext mlContext, FastFaceNetEstimatorOptions options)
+    {
+        _ml = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Training, nameof(options.Training));
+        int size = options.Training.InputSize;
+        if (!FaceCatalog.AlignSizes.Contains(size))
+            throw new ArgumentOutOfRangeException(nameof(options), size,
+                $"Training.InputSize must be one of {string.Join(", ", FaceCatalog.AlignSizes)} (the sizes AlignFaces supports), not {size}");
+    }
+
+    public FastFaceNetEstimatorOptions Options { get; }
+
+    public FastFaceNetModel Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = Options;
+        var rows = ReadRows(input);
+        var links = LinkFolder(rows);
+        FaceCropSet set;
+        try
+        {
+            set = AlignedCropCache.Load(links, new CropCacheOptions
+            {
+                Size = o.Training.InputSize, CacheDirectory = o.CacheDirectory, Teacher = o.Teacher, Store = o.Store,
+                Parallelism = Math.Max(1, o.Parallelism), MinImagesPerIdentity = o.MinImagesPerIdentity,
+            });
+        }
+        finally
+        {
+            try { Directory.Delete(links, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+
+        var result = new FastFaceNetTrainer(o.Training).Train(set, o.Progress);
+        InstalledModel model;
+        try
+        {
+            var outDir = o.OutputDirectory ?? (o.Store ?? ModelStore.Default).ModelDirectory(
+                FastFaceNetExporter.DefaultName(o.Training.Width, o.Training.InputSize) + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture));
+            var notes = string.Create(CultureInfo.InvariantCulture,
+                $"Fast-FaceNet θ={o.Training.Width} trained by FastFaceNetEstimator on {set.Identities.Count} identities / {set.Count} images, {result.StartStep + result.History.Count} steps")
+                + (o.Teacher is null ? "" : $", distilled from {o.Teacher.NameOrPath}");
+            model = FastFaceNetExporter.Save(result.Network, o.Training.InputSize, outDir, result.Threshold.Threshold, notes: notes);
+        }
+        finally
+        {
+            result.Network.Dispose();
+        }
+
+        var chain = Chain(FaceModels.FromFile(Path.GetDirectoryName(model.OnnxPath)!)).Fit(input);
+        return new FastFaceNetModel(model, result.Threshold.Threshold, result.Threshold.Accuracy, result.History,
+            result.StoppedByTimeLimit, set.Identities.Count, set.Count, chain);
+    }
+
+    /// <summary>
+    /// The fitted chain's columns: the detection columns (<c>FaceCount</c>, <c>FaceBoxes</c>, ...), <c>FaceFound</c>
+    /// and the embedding (a Single vector of <see cref="FastFaceNetOptions.EmbeddingSize"/>).
+    /// </summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        foreach (var name in new[] { Options.ImagePathColumnName, Options.LabelColumnName })
+        {
+            var column = inputSchema.FirstOrDefault(c => c.Name == name);
+            if (column.Name is null)
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"input column '{name}' not found");
+            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not TextDataViewType)
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"input column '{name}' must be a text scalar");
+        }
+        // The embedding's shape (a known-size Single vector; SchemaShape keeps no size) without the trained model:
+        // the same shape as the pixel vector FaceEmbed starts from.
+        return Prefix()
+            .Append(_ml.Transforms.ExtractPixels(Options.OutputColumnName, AlignedColumn, outputAsFloatArray: true))
+            .Append(_ml.Transforms.DropColumns(AlignedColumn))
+            .GetOutputSchema(inputSchema);
+    }
+
+    private IEstimator<ITransformer> Prefix() =>
+        _ml.Transforms.LoadImages(ImageColumn, null, Options.ImagePathColumnName)
+            .Append(_ml.Transforms.DetectFaces(inputColumnName: ImageColumn))
+            .Append(_ml.Transforms.AlignFaces(AlignedColumn, ImageColumn, Options.Training.InputSize))
+            .Append(_ml.Transforms.DropColumns(ImageColumn));
+
+    private IEstimator<ITransformer> Chain(FaceModel model) =>
+        Prefix()
+            .Append(_ml.Transforms.FaceEmbed(Options.OutputColumnName, AlignedColumn, model, Options.Store))
+            .Append(_ml.Transforms.DropColumns(AlignedColumn));
+
+    private List<(string Path, string Label)> ReadRows(IDataView input)
+    {
+        var schema = input.Schema;
+        var pathCol = Find(schema, Options.ImagePathColumnName);
+        var labelCol = Find(schema, Options.LabelColumnName);
+        var rows = new List<(string, string)>();
+        using var cursor = input.GetRowCursor([pathCol, labelCol]);
+        var getPath = cursor.GetGetter<ReadOnlyMemory<char>>(pathCol);
+        var getLabel = cursor.GetGetter<ReadOnlyMemory<char>>(labelCol);
+        ReadOnlyMemory<char> path = default, label = default;
+        while (cursor.MoveNext())
+        {
+            getPath(ref path);
+            getLabel(ref label);
+            var p = path.ToString().Trim();
+            var l = label.ToString();
+            if (p.Length == 0 || string.IsNullOrWhiteSpace(l)) continue;
+            var full = Path.GetFullPath(p);
+            if (!File.Exists(full)) throw new BadInputException($"{p}: image not found");
+            if (!Extensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
+                throw new BadInputException($"{p}: not an image file ({string.Join(", ", Extensions)})");
+            rows.Add((full, l));
+        }
+        if (rows.Count == 0) throw new InvalidOperationException("no (image path, label) rows to train on");
+        return rows;
+    }
+
+    private static DataViewSchema.Column Find(DataViewSchema schema, string name)
+    {
+        var column = schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(schema), $"input column '{name}' not found");
+        if (column.Type is not TextDataViewType) throw new ArgumentOutOfRangeException(nameof(schema), $"input column '{name}' must be text, not {column.Type}");
+        return column;
+    }
+
+    /// <summary>
+    /// A folder with one sub-folder per label holding symbolic links to that label's images. Its path depends only
+    /// on the rows, so a repeated fit on the same data hits the crop cache (keyed by folder, names, sizes, times).
+    /// </summary>
+    private static string LinkFolder(List<(string Path, string Label)> rows)
+    {
+        var groups = rows.GroupBy(r => r.Label, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var key = new StringBuilder();
+        foreach (var g in groups)
+            foreach (var r in g) key.Append(g.Key).Append('\n').Append(r.Path).Append('\n');
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..24];
+        var stable = Path.Combine(Path.GetTempPath(), "facenetml-fastfacenet-links", hash);
+        if (Directory.Exists(stable)) Directory.Delete(stable, true);
+        Directory.CreateDirectory(stable);
+        for (int i = 0; i < groups.Count; i++)
+        {
+            var dir = Path.Combine(stable, i.ToString("D6", CultureInfo.InvariantCulture) + "-" + Sanitize(groups[i].Key));
+            Directory.CreateDirectory(dir);
+            int j = 0;
+            foreach (var r in groups[i])
+                File.CreateSymbolicLink(Path.Combine(dir, (j++).ToString("D6", CultureInfo.InvariantCulture) + Path.GetExtension(r.Path).ToLowerInvariant()), r.Path);
+        }
+        return stable;
+    }
+
+    private static string Sanitize(string label)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var s = new string(label.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray());
+        return s.Length > 64 ? s[..64] : s;
+    }
+}
+
+/// <summary>
+/// A fitted <see cref="FastFaceNetEstimator"/>: the exported <see cref="Model"/>, what training did, and the ML.NET
+/// chain that embeds (saved as that chain, so loading model.zip gives back the chain).
+/// </summary>
+public sealed class FastFaceNetModel(InstalledModel model, float threshold, double trainingPairAccuracy, IReadOnlyList<TrainingStep> history,
+    bool stoppedByTimeLimit, int identities, int images, ITransformer chain) : ITransformer
+{
+    /// <summary>The exported ONNX model and manifest (usable as <c>FaceModels.FromFile</c>, by the CLI and <c>FaceEmbed</c>).</summary>
+    public InstalledModel Model { get; } = model;
+    /// <summary>Euclidean distance threshold estimated on training pairs (stored in the manifest).</summary>
+    public float Threshold { get; } = threshold;
+    public double TrainingPairAccuracy { get; } = trainingPairAccuracy;
+    public IReadOnlyList<TrainingStep> History { get; } = history;
+    public bool StoppedByTimeLimit { get; } = stoppedByTimeLimit;
+    public int Identities { get; } = identities;
+    public int Images { get; } = images;
+    public ITransformer Chain { get; } = chain;
+
+    public bool IsRowToRowMapper => Chain.IsRowToRowMapper;
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Chain.GetOutputSchema(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Chain.GetRowToRowMapper(inputSchema);
+    public IDataView Transform(IDataView input) => Chain.Transform(input);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => Chain.Save(ctx);
+}
