@@ -211,7 +211,7 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
 /// chain that embeds (saved as that chain, so loading model.zip gives back the chain).
 /// </summary>
 public sealed class FastFaceNetModel(InstalledModel model, float threshold, double trainingPairAccuracy, IReadOnlyList<TrainingStep> history,
-    bool stoppedByTimeLimit, int identities, int images, ITransformer chain) : ITransformer
+    bool stoppedByTimeLimit, int identities, int images, ITransformer chain) : ChainedModel(chain)
 {
     /// <summary>The exported ONNX model and manifest (usable as <c>FaceModels.FromFile</c>, by the CLI and <c>FaceEmbed</c>).</summary>
     public InstalledModel Model { get; } = model;
@@ -222,11 +222,4 @@ public sealed class FastFaceNetModel(InstalledModel model, float threshold, doub
     public bool StoppedByTimeLimit { get; } = stoppedByTimeLimit;
     public int Identities { get; } = identities;
     public int Images { get; } = images;
-    public ITransformer Chain { get; } = chain;
-
-    public bool IsRowToRowMapper => Chain.IsRowToRowMapper;
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Chain.GetOutputSchema(inputSchema);
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Chain.GetRowToRowMapper(inputSchema);
-    public IDataView Transform(IDataView input) => Chain.Transform(input);
-    void ICanSaveModel.Save(ModelSaveContext ctx) => Chain.Save(ctx);
 }

@@ -80,15 +80,8 @@ public sealed class DistanceThresholdTrainer(MLContext mlContext, string labelCo
 /// A fitted <see cref="DistanceThresholdTrainer"/>: the learnt <see cref="Threshold"/>, its accuracy on the training
 /// pairs, and the ML.NET chain that scores (saved as that chain).
 /// </summary>
-public sealed class DistanceThresholdModel(float threshold, double trainingAccuracy, ITransformer chain) : ITransformer
+public sealed class DistanceThresholdModel(float threshold, double trainingAccuracy, ITransformer chain) : ChainedModel(chain)
 {
     public float Threshold { get; } = threshold;
     public double TrainingAccuracy { get; } = trainingAccuracy;
-    public ITransformer Chain { get; } = chain;
-
-    public bool IsRowToRowMapper => Chain.IsRowToRowMapper;
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Chain.GetOutputSchema(inputSchema);
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Chain.GetRowToRowMapper(inputSchema);
-    public IDataView Transform(IDataView input) => Chain.Transform(input);
-    void ICanSaveModel.Save(ModelSaveContext ctx) => Chain.Save(ctx);
 }
