@@ -39,7 +39,7 @@ internal static class CliContext
         return new FacePipelineOptions
         {
             Store = Store(parse),
-            Model = model is null ? FaceModels.MobileFaceNet : File.Exists(model) || Directory.Exists(model) ? FaceModels.FromFile(model) : new FaceModel(model),
+            Model = model is null ? FaceModels.MobileFaceNet : FaceModels.Parse(model),
             Detection = new MtcnnOptions { MinFaceSize = parse.GetValue(MinFace) },
             Parallelism = Math.Max(1, parse.GetValue(Threads)),
             Choice = choice,

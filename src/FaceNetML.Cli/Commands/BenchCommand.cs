@@ -20,9 +20,9 @@ internal static class BenchCommand
             var dir = parse.GetValue(images) ?? DefaultImages();
             if (!Directory.Exists(dir)) throw new BadInputException($"{dir}: image folder not found (use --images DIR)");
             var files = Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
-                .Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                .Where(ImageDecoder.IsImageFile)
                 .Order(StringComparer.Ordinal).Take(Math.Max(1, parse.GetValue(count))).ToList();
-            if (files.Count == 0) throw new BadInputException($"{dir}: no .jpg or .png files");
+            if (files.Count == 0) throw new BadInputException($"{dir}: no image files");
             var options = CliContext.PipelineOptions(parse, FaceChoice.Centred, fallback: true);
             var pipeline = new FacePipeline(options);
 
@@ -42,7 +42,7 @@ internal static class BenchCommand
                 var face = pipeline.Choose(pipeline.Detect(image), image);
                 detect += watch.Elapsed.TotalMilliseconds;
                 watch.Restart();
-                var crop = face is null ? pipeline.Aligner.CenterCrop(image) : pipeline.Aligner.Align(image, face);
+                var crop = pipeline.Aligner.AlignOrCenterCrop(image, face);
                 align += watch.Elapsed.TotalMilliseconds;
                 watch.Restart();
                 pipeline.Embedder.Embed(crop);

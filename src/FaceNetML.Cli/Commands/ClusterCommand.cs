@@ -1,3 +1,4 @@
+using FaceNetML.Imaging;
 using System.CommandLine;
 using FaceNetML.Clustering;
 using FaceNetML.Pipeline;
@@ -19,7 +20,7 @@ internal static class ClusterCommand
             var root = parse.GetValue(dir)!;
             if (!Directory.Exists(root)) throw new BadInputException($"{root}: no such folder");
             var files = Directory.GetFiles(root, "*", SearchOption.AllDirectories)
-                .Where(f => Gallery.PhotoExtensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToList();
+                .Where(ImageDecoder.IsImageFile).Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new BadInputException($"{root}: no photos");
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             var results = pipeline.EmbedFiles(files);

@@ -23,8 +23,12 @@ internal static class EvalCommand
             LfwEvaluation result = null!;
             CliContext.Err.Progress().AutoClear(true).Start(ctx =>
             {
-                var task = ctx.AddTask($"Embedding {pairs.ImagePaths().Count} images", maxValue: pairs.ImagePaths().Count);
-                result = LfwEvaluator.Evaluate(pipeline, pairs, (done, _) => task.Value = done);
+                var task = ctx.AddTask("Embedding images");
+                result = LfwEvaluator.Evaluate(pipeline, pairs, (done, total) =>
+                {
+                    task.MaxValue = total;
+                    task.Value = done;
+                });
             });
             foreach (var e in result.Errors) CliContext.Error("error: " + e);
             if (parse.GetValue(rocCsv) is { } csv) result.Report.Roc.WriteCsv(csv);

@@ -49,8 +49,7 @@ internal static class TrainCommand
             var w = parse.GetValue(width);
             if (!(w > 0) || w > 4) throw new BadInputException($"--width must be in (0, 4], got {w}");
             var teacherName = parse.GetValue(teacher);
-            FaceModel? teacherModel = teacherName is null ? null
-                : File.Exists(teacherName) || Directory.Exists(teacherName) ? FaceModels.FromFile(teacherName) : new FaceModel(teacherName);
+            FaceModel? teacherModel = teacherName is null ? null : FaceModels.Parse(teacherName);
             var store = CliContext.Store(parse);
             var options = new FastFaceNetOptions
             {

@@ -68,7 +68,6 @@ public sealed record CropCacheOptions
 public static class AlignedCropCache
 {
     private const string Magic = "FNCROPS1";
-    private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
 
     public static string DefaultDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "facenetml", "crops");
@@ -84,7 +83,7 @@ public static class AlignedCropCache
         foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
         {
             if (identities.Count >= options.MaxIdentities) break;
-            var images = Directory.GetFiles(dir).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            var images = Directory.GetFiles(dir).Where(ImageDecoder.IsImageFile)
                 .Order(StringComparer.Ordinal).Take(options.MaxImagesPerIdentity).ToList();
             if (images.Count < Math.Max(1, options.MinImagesPerIdentity)) continue;
             foreach (var f in images) files.Add((Path.GetRelativePath(root, f), identities.Count));
@@ -131,11 +130,10 @@ public static class AlignedCropCache
             catch (BadInputException) { image = new RgbImage(options.Size, options.Size); }
             DetectedFace? face = pipeline.Choose(pipeline.Detect(image), image);
             detected[i] = face is not null;
-            pixels[i] = (face is null ? student.CenterCrop(image) : student.Align(image, face)).Pixels;
+            pixels[i] = student.AlignOrCenterCrop(image, face).Pixels;
             if (teacher is not null)
             {
-                var crop = face is null ? pipeline.Aligner.CenterCrop(image) : pipeline.Aligner.Align(image, face);
-                teacher[i] = pipeline.Embedder.Embed(crop);
+                teacher[i] = pipeline.Embedder.Embed(pipeline.Aligner.AlignOrCenterCrop(image, face));
             }
             progress?.Invoke(Interlocked.Increment(ref done), n);
         });

@@ -1,3 +1,4 @@
+using FaceNetML.Imaging;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -47,7 +48,6 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
 {
     private const string ImageColumn = "__FaceNetML_FastFaceNet_Image";
     private const string AlignedColumn = "__FaceNetML_FastFaceNet_Aligned";
-    private static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
 
     private readonly MLContext _ml;
 
@@ -158,8 +158,8 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
             if (p.Length == 0 || string.IsNullOrWhiteSpace(l)) continue;
             var full = Path.GetFullPath(p);
             if (!File.Exists(full)) throw new BadInputException($"{p}: image not found");
-            if (!Extensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
-                throw new BadInputException($"{p}: not an image file ({string.Join(", ", Extensions)})");
+            if (!ImageDecoder.IsImageFile(full))
+                throw new BadInputException($"{p}: not an image file ({string.Join(", ", ImageDecoder.FileExtensions)})");
             rows.Add((full, l));
         }
         if (rows.Count == 0) throw new InvalidOperationException("no (image path, label) rows to train on");

@@ -50,6 +50,9 @@ public sealed class FaceAligner(FaceTemplate template, float boxMargin = 0.2f)
             && float.IsFinite(outputToSource.M12) && float.IsFinite(outputToSource.M31) && float.IsFinite(outputToSource.M32);
     }
 
+    /// <summary>The aligned <paramref name="face"/>, or the <see cref="CenterCrop"/> when there is none.</summary>
+    public RgbImage AlignOrCenterCrop(RgbImage image, DetectedFace? face) => face is null ? CenterCrop(image) : Align(image, face);
+
     /// <summary>A centred square crop covering the middle of the image: the fallback when no face was found.</summary>
     /// <remarks>The square has side <c>min(W, H) * fraction</c> (0.5 on a 250x250 LFW image: 125 px around the face).</remarks>
     public RgbImage CenterCrop(RgbImage image, float fraction = 0.5f)

@@ -15,6 +15,13 @@ public static class ImageDecoder
     /// <summary>Images larger than this many pixels are refused (guards against absurd headers).</summary>
     public const long MaxPixels = 1L << 28;
 
+    /// <summary>File extensions of the formats <see cref="Decode(string)"/> reads (case-insensitive).</summary>
+    public static IReadOnlySet<string> FileExtensions { get; } =
+        new HashSet<string>([".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when the path's extension is one of <see cref="FileExtensions"/>: what folder scans pick up.</summary>
+    public static bool IsImageFile(string path) => FileExtensions.Contains(Path.GetExtension(path));
+
     /// <summary>Decodes a file. Throws <see cref="ImageDecodeException"/> with a one-line reason for missing, empty or corrupt files.</summary>
     public static RgbImage Decode(string path)
     {

@@ -23,4 +23,8 @@ public static class FaceModels
 
     /// <summary>A model of one's own: a folder or .onnx file with manifest.json beside it.</summary>
     public static FaceModel FromFile(string path) => new(Path.GetFullPath(path));
+
+    /// <summary>A handle from user input (a command-line option): an existing folder or file, else a model-store name.</summary>
+    public static FaceModel Parse(string nameOrPath) =>
+        File.Exists(nameOrPath) || Directory.Exists(nameOrPath) ? FromFile(nameOrPath) : new FaceModel(nameOrPath);
 }

@@ -57,7 +57,7 @@ public sealed class FacePipeline : IDisposable
     {
         var face = Choose(Detect(image), image);
         if (face is null && !Options.FallBackToCentreCrop) return null;
-        var crop = face is null ? Aligner.CenterCrop(image) : Aligner.Align(image, face);
+        var crop = Aligner.AlignOrCenterCrop(image, face);
         return new FaceEmbedding(face, Embedder.Embed(crop));
     }
 

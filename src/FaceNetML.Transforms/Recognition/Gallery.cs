@@ -54,10 +54,6 @@ public readonly record struct Identification(string? Person, float Distance, str
 /// Not thread-safe for enrolment; <see cref="Identify"/> may run concurrently once enrolment is done.</remarks>
 public sealed class Gallery
 {
-    /// <summary>Photo file extensions picked up by <see cref="FromFolder"/>.</summary>
-    public static readonly IReadOnlySet<string> PhotoExtensions =
-        new HashSet<string>([".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"], StringComparer.OrdinalIgnoreCase);
-
     private readonly List<GalleryPerson> _people = [];
     private readonly Dictionary<string, GalleryPerson> _byName = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
@@ -163,7 +159,7 @@ public sealed class Gallery
             throw new BadInputException($"{folder}: gallery folder not found");
         var people = Directory.GetDirectories(folder).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
         var photos = people
-            .SelectMany(d => Directory.GetFiles(d).Where(f => PhotoExtensions.Contains(Path.GetExtension(f)))
+            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile)
                 .OrderBy(f => f, StringComparer.Ordinal).Select(f => (Person: Path.GetFileName(d), Path: f)))
             .ToList();
         if (photos.Count == 0)
