@@ -85,7 +85,7 @@ internal static class BenchCommand
                 },
             };
             var widthRows = parse.GetValue(widths) ? WidthTable.Measure(Environment.ProcessorCount) : [];
-            object[] allModels = [.. models, .. widthRows.Select(r => new { name = r.Name, width = r.Width, inputSize = r.InputSize, @params = r.Params, mmacs = r.Mmacs, msPerFace = r.MsPerFace })];
+            object[] allModels = [.. models, .. widthRows.Select(r => new { name = r.Name, width = r.Width, inputSize = r.InputSize, @params = r.Params, mmacs = r.Mmacs, msPerFace = r.MsPerFace, precision = r.Precision })];
             if (parse.GetValue(CliContext.Json))
             {
                 CliContext.WriteJson(new
@@ -102,7 +102,7 @@ internal static class BenchCommand
                 Console.WriteLine($"  {manifest.Name}: {embedAllCores:F2} ms per aligned face ({Environment.ProcessorCount} threads), {manifest.Parameters:N0} params, {manifest.MultiplyAdds / 1e6:F1} MMACs");
                 Console.WriteLine($"  whole pipeline, {options.Parallelism} images in parallel: {throughput:F1} images/s");
                 foreach (var r in widthRows)
-                    Console.WriteLine($"  fastfacenet θ={r.Width,-4} {r.InputSize,3}px: {r.Params,9:N0} params, {r.Mmacs,7:F1} MMACs, {r.MsPerFace,6:F2} ms per face ({r.Threads} threads)");
+                    Console.WriteLine($"  fastfacenet θ={r.Width,-4} {r.InputSize,3}px: {r.Params,9:N0} params, {r.Mmacs,7:F1} MMACs, {r.MsPerFace,6:F2} ms per face ({r.Threads} threads, {r.Precision})");
             }
             return ExitCodes.Success;
         });

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using FaceNetML.Embedding;
 using FaceNetML.Models;
 using FaceNetML.Trainers.FastFaceNet;
+using FaceNetML.Trainers.FastFaceNet.Initialisation;
 using Spectre.Console;
 
 namespace FaceNetML.Cli.Commands;
@@ -35,11 +37,15 @@ internal static class TrainCommand
         var noResume = new Option<bool>("--no-resume") { Description = "Start fresh even if a checkpoint exists" };
         var minutes = new Option<double?>("--time-limit") { Description = "Stop after this many minutes of training (then export what was learned)" };
         var cache = new Option<string?>("--cache") { Description = "Aligned-crop cache folder (default ~/.cache/facenetml/crops)" };
+        var init = new Option<FastFaceNetInitialisation>("--init") { Description = "Starting weights: Random (the paper) or FaceDetector (θ=1 only: the MobileNet-v1 of face-api's SSD face detector, fetched with npm)", DefaultValueFactory = _ => FastFaceNetInitialisation.Random };
+        var schedule = new Option<LearningRateSchedule>("--schedule") { Description = "Learning rate over the run: Constant (the paper) or Cosine (decays to 0 at the last step)", DefaultValueFactory = _ => LearningRateSchedule.Constant };
+        var teacherThreads = new Option<int>("--teacher-threads") { Description = "ONNX Runtime threads of the teacher, which embeds each augmented batch while the previous one trains", DefaultValueFactory = _ => 1 };
+        var int8 = new Option<bool>("--int8") { Description = "Also write an int8 model (QDQ, calibrated on 64 training crops) to the sibling folder NAME-int8" };
         var maxIds = new Option<int>("--max-identities") { Description = "Use at most this many identities", DefaultValueFactory = _ => int.MaxValue };
         var command = new Command("train", "Train a Fast-FaceNet embedding model (MobileNet-v1 + triplet loss) and export ONNX")
         {
             data, output, width, inputSize, epochs, teacher, threads, embedding, p, k, optimizer, lr, margin, simWeight, projWeight,
-            tripletWeight, seed, checkpoints, noResume, minutes, cache, maxIds,
+            tripletWeight, seed, checkpoints, noResume, minutes, cache, maxIds, init, schedule, teacherThreads, int8,
         };
         command.SetAction(parse =>
         {
@@ -48,6 +54,8 @@ internal static class TrainCommand
             if (size < 32 || size > 512) throw new BadInputException($"--input-size must be in 32..512, got {size}");
             var w = parse.GetValue(width);
             if (!(w > 0) || w > 4) throw new BadInputException($"--width must be in (0, 4], got {w}");
+            if (parse.GetValue(init) == FastFaceNetInitialisation.FaceDetector && w != FaceDetectorBackbone.Width)
+                throw new BadInputException($"--init FaceDetector needs --width {FaceDetectorBackbone.Width} (the detector's MobileNet-v1 exists only at that width), got {w}");
             var teacherName = parse.GetValue(teacher);
             FaceModel? teacherModel = teacherName is null ? null : FaceModels.Parse(teacherName);
             var store = CliContext.Store(parse);
@@ -58,6 +66,7 @@ internal static class TrainCommand
                 LearningRate = parse.GetValue(lr), Margin = parse.GetValue(margin), TripletWeight = parse.GetValue(tripletWeight),
                 SimilarityDistillationWeight = parse.GetValue(simWeight), ProjectionDistillationWeight = parse.GetValue(projWeight),
                 Seed = parse.GetValue(seed), Threads = Math.Max(1, parse.GetValue(threads)),
+                Initialisation = parse.GetValue(init), Schedule = parse.GetValue(schedule), Store = store,
                 CheckpointDirectory = parse.GetValue(checkpoints) ?? Path.GetFullPath(outPath).TrimEnd('/') + ".checkpoints",
                 Resume = !parse.GetValue(noResume),
                 TimeLimit = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
@@ -83,6 +92,7 @@ internal static class TrainCommand
                     crops.Value = crops.MaxValue;
                     crops.Description = $"{set.Count} crops, {set.Identities.Count} identities ({set.Detected.Count(d => d)} with a detected face)";
                     var train = ctx.AddTask("training");
+                    using var teacherEmbedder = teacherModel is null ? null : new FaceEmbedder(teacherModel.Resolve(store), Math.Max(1, parse.GetValue(teacherThreads)));
                     result = new FastFaceNetTrainer(options).Train(set, s =>
                     {
                         train.MaxValue = s.TotalSteps;
@@ -90,7 +100,7 @@ internal static class TrainCommand
                         train.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {s.Epoch}: loss {s.Loss:F3}, active {s.ActiveFraction:P0}");
                         if (!live && (s.Epoch != lastEpoch || s.Step % 50 == 0)) Log(s);
                         lastEpoch = s.Epoch;
-                    });
+                    }, teacherEmbedder);
                     train.Value = train.MaxValue;
                 });
             if (result.History.Count > 0) Log(result.History[^1]);
@@ -99,6 +109,14 @@ internal static class TrainCommand
                 $"Fast-FaceNet θ={w} trained by facenetml train on {set.Identities.Count} identities / {set.Count} images, {result.StartStep + result.History.Count} steps")
                 + (teacherModel is null ? "" : $", distilled from {teacherModel}");
             var model = FastFaceNetExporter.Save(result.Network, size, outPath, result.Threshold.Threshold, notes: notes);
+            InstalledModel? quantised = null;
+            if (parse.GetValue(int8))
+            {
+                using var calibration = set.Batch(Enumerable.Range(0, set.Count).Where(i => i % Math.Max(1, set.Count / 64) == 0).Take(64).ToArray());
+                var ranges = ActivationRanges.Measure(result.Network, calibration);
+                quantised = FastFaceNetExporter.Save(result.Network, size, FastFaceNetExporter.Int8Path(outPath), result.Threshold.Threshold,
+                    notes: notes + "; int8 convolutions calibrated on 64 training crops", int8Ranges: ranges);
+            }
             var manifest = model.Manifest;
             var summary = new
             {
@@ -110,9 +128,11 @@ internal static class TrainCommand
                 finalLoss = result.History.Count > 0 ? Math.Round(result.History.TakeLast(20).Average(s => s.Loss), 4) : (double?)null,
                 threshold = CliContext.Round(result.Threshold.Threshold), trainPairAccuracy = CliContext.Round(result.Threshold.Accuracy),
                 teacher = teacherModel?.NameOrPath,
+                int8Model = quantised?.OnnxPath,
             };
             if (json) CliContext.WriteJson(summary);
-            else Console.WriteLine($"wrote {model.OnnxPath} ({manifest.Name}, {manifest.Parameters:N0} params, {manifest.MultiplyAdds / 1e6:F1} MMACs), threshold {result.Threshold.Threshold:F3}, {summary.steps} steps in {result.Elapsed:hh\\:mm\\:ss}");
+            else Console.WriteLine($"wrote {model.OnnxPath} ({manifest.Name}, {manifest.Parameters:N0} params, {manifest.MultiplyAdds / 1e6:F1} MMACs), threshold {result.Threshold.Threshold:F3}, {summary.steps} steps in {result.Elapsed:hh\\:mm\\:ss}"
+                + (quantised is null ? "" : $"; int8 model {quantised.OnnxPath}"));
             result.Network.Dispose();
             return ExitCodes.Success;
         });

@@ -31,6 +31,16 @@ public sealed class FaceCropSet
 
     public RgbImage Crop(int i) => new(Size, Size, Pixels[i]);
 
+    /// <summary>The given crops, unaugmented, as an NCHW tensor normalised like the network's input.</summary>
+    public TorchSharp.torch.Tensor Batch(IReadOnlyList<int> indices)
+    {
+        int per = Size * Size * 3;
+        var input = new float[indices.Count * per];
+        for (int i = 0; i < indices.Count; i++)
+            TensorPacker.Pack(Crop(indices[i]), input.AsSpan(i * per, per), FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
+        return TorchSharp.torch.tensor(input, [indices.Count, Size, Size, 3]).permute(0, 3, 1, 2).contiguous();
+    }
+
     /// <summary>Image indices per identity label.</summary>
     public int[][] ByIdentity()
     {

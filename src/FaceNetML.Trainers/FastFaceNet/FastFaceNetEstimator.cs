@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FaceNetML.MLNet;
+using FaceNetML.Embedding;
 using FaceNetML.Models;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -84,7 +85,9 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
             try { Directory.Delete(links, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
 
-        var result = new FastFaceNetTrainer(o.Training).Train(set, o.Progress);
+        TrainingResult result;
+        using (var teacher = o.Teacher is null ? null : new FaceEmbedder(o.Teacher.Resolve(o.Store)))
+            result = new FastFaceNetTrainer(o.Training with { Store = o.Training.Store ?? o.Store }).Train(set, o.Progress, teacher);
         InstalledModel model;
         try
         {

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FaceNetML.Embedding;
 using FaceNetML.Imaging;
+using FaceNetML.Models;
+using FaceNetML.Trainers.FastFaceNet.Initialisation;
 using FaceNetML.Trainers.Native;
 using FaceNetML.Verification;
 using TorchSharp;
@@ -10,6 +13,12 @@ using static TorchSharp.torch;
 namespace FaceNetML.Trainers.FastFaceNet;
 
 public enum FastFaceNetOptimizer { AdaGrad, Adam, Sgd }
+
+/// <summary>Where the weights start: random (the paper) or, at θ = 1 only, a face detector's MobileNet-v1 (<see cref="FaceDetectorBackbone"/>).</summary>
+public enum FastFaceNetInitialisation { Random, FaceDetector }
+
+/// <summary>Learning rate over the run: constant (the paper's AdaGrad) or cosine decay to zero at the last step.</summary>
+public enum LearningRateSchedule { Constant, Cosine }
 
 /// <summary>Options of <see cref="FastFaceNetTrainer"/> (defaults follow the paper where it says).</summary>
 public sealed record FastFaceNetOptions
@@ -29,6 +38,10 @@ public sealed record FastFaceNetOptions
     public FastFaceNetOptimizer Optimizer { get; init; } = FastFaceNetOptimizer.AdaGrad;
     /// <summary>Learning rate (0.02 with AdaGrad, as in the paper).</summary>
     public double LearningRate { get; init; } = 0.02;
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+    public FastFaceNetInitialisation Initialisation { get; init; } = FastFaceNetInitialisation.Random;
+    /// <summary>Model store the face-detector backbone is fetched into (null: <see cref="ModelStore.Default"/>).</summary>
+    public ModelStore? Store { get; init; }
     /// <summary>Triplet margin α on squared distances.</summary>
     public float Margin { get; init; } = 0.2f;
     public float TripletWeight { get; init; } = 1f;
@@ -62,23 +75,27 @@ public sealed record TrainingResult(FastFaceNetNetwork Network, IReadOnlyList<Tr
 /// teacher's (mean squared difference over off-diagonal pairs), which transfers who-is-close-to-whom;
 /// (2) direct - a linear projection P (training only, not exported) maps the student embedding to the
 /// teacher's space and ‖normalize(P s) - t‖² is minimised, which gives a dense per-image target. With little
-/// identity data these make it go much further than triplets alone. Deterministic: each step's batch and
-/// augmentation come from a generator seeded by (seed, step), weights from the seed, so a resumed run
-/// repeats an uninterrupted one's batches.
+/// identity data these make it go much further than triplets alone. With a teacher embedder passed to
+/// <see cref="Train"/>, the teacher embeds each augmented crop the student sees (flipped, shifted, gray), so
+/// the targets match the input; otherwise the cached embeddings of the unaugmented crops are used. The next
+/// batch (sampling, augmentation, teacher) is prepared on another thread while the current one trains.
+/// Deterministic: each step's batch and augmentation come from a generator seeded by (seed, step), weights
+/// from the seed, so a resumed run repeats an uninterrupted one's batches.
 /// </summary>
 public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
 {
     public FastFaceNetOptions Options { get; } = options;
 
-    public TrainingResult Train(FaceCropSet data, Action<TrainingStep>? onStep = null)
+    /// <param name="teacher">Online teacher: embeds every augmented crop (null: the crops' cached teacher embeddings, if any).</param>
+    public TrainingResult Train(FaceCropSet data, Action<TrainingStep>? onStep = null, FaceEmbedder? teacher = null)
     {
         var o = Options;
         if (data.Size != o.InputSize) throw new ArgumentException($"crops are {data.Size}px, the network takes {o.InputSize}px");
         TorchRuntime.Initialize(o.Threads);
         var watch = Stopwatch.StartNew();
         var network = new FastFaceNetNetwork(o.Width, o.EmbeddingSize, o.Seed);
-        bool distill = data.Teacher is not null && (o.SimilarityDistillationWeight > 0 || o.ProjectionDistillationWeight > 0);
-        int teacherSize = data.Teacher?[0].Length ?? 0;
+        int teacherSize = teacher?.EmbeddingSize ?? data.Teacher?[0].Length ?? 0;
+        bool distill = teacherSize > 0 && (o.SimilarityDistillationWeight > 0 || o.ProjectionDistillationWeight > 0);
         Linear? projection = distill && o.ProjectionDistillationWeight > 0 ? nn.Linear(o.EmbeddingSize, teacherSize, hasBias: false) : null;
         var parameters = network.parameters().Concat(projection?.parameters() ?? []).ToList();
         OptimizerHelper optimizer = o.Optimizer switch
@@ -93,33 +110,34 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
         int totalSteps = stepsPerEpoch * o.Epochs;
         int start = o.Resume ? TryResume(network, projection, optimizer) : 0;
         var byIdentity = data.ByIdentity();
+        if (start == 0 && o.Initialisation == FastFaceNetInitialisation.FaceDetector)
+        {
+            using var calibration = Prepare(data, byIdentity, teacher: null, distill: false, step: -1).Input(o.InputSize);
+            FaceDetectorBackbone.Apply(network, FaceDetectorBackbone.Load(o.Store), calibration);
+        }
         var history = new List<TrainingStep>();
-        int s = o.InputSize, per = s * s * 3;
-        var input = new float[batch * per];
         bool timedOut = false;
         network.train();
+        Task<PreparedBatch>? next = start < totalSteps ? Task.Run(() => Prepare(data, byIdentity, teacher, distill, start)) : null;
         for (int step = start; step < totalSteps; step++)
         {
             if (o.TimeLimit is { } limit && watch.Elapsed > limit) { timedOut = true; break; }
-            var rng = new Random(StepSeed(o.Seed, step));
-            var indices = TripletMining.SampleBatch(byIdentity, o.IdentitiesPerBatch, o.ImagesPerIdentity, rng);
-            int n = indices.Length;
-            for (int i = 0; i < n; i++)
-                TensorPacker.Pack(FaceAugmenter.Apply(data.Crop(indices[i]), o.Augmentation, rng), input.AsSpan(i * per, per),
-                    FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
-            var labels = indices.Select(i => data.Labels[i]).ToArray();
+            var prepared = next!.GetAwaiter().GetResult();
+            int following = step + 1;
+            next = following < totalSteps ? Task.Run(() => Prepare(data, byIdentity, teacher, distill, following)) : null;
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = LearningRateAt(o, step, totalSteps);
+            int n = prepared.Indices.Length;
 
             using var scope = NewDisposeScope();
-            var x = tensor(input.AsSpan(0, n * per).ToArray(), [n, s, s, 3]).permute(0, 3, 1, 2).contiguous();
-            var embeddings = network.call(x);
+            var embeddings = network.call(prepared.Input(o.InputSize));
             var sq = TripletMining.SquaredDistances(embeddings);
-            var (triplets, pairs) = TripletMining.SelectSemiHard(sq.detach().data<float>().ToArray(), labels, o.Margin, rng);
+            var (triplets, pairs) = TripletMining.SelectSemiHard(sq.detach().data<float>().ToArray(), prepared.Labels, o.Margin, prepared.Rng);
             var tripletLoss = TripletMining.Loss(sq, triplets, o.Margin);
             var loss = o.TripletWeight * tripletLoss;
             Tensor? distillLoss = null;
             if (distill)
             {
-                var t = tensor(indices.SelectMany(i => data.Teacher![i]).ToArray(), [n, teacherSize]);
+                var t = tensor(prepared.Targets!, [n, teacherSize]);
                 distillLoss = zeros(1).sum();
                 if (o.SimilarityDistillationWeight > 0)
                 {
@@ -143,10 +161,47 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
             onStep?.Invoke(record);
             if ((step + 1) % stepsPerEpoch == 0 && step + 1 < totalSteps) SaveCheckpoint(network, projection, optimizer, step + 1);
         }
+        next?.Wait();
         SaveCheckpoint(network, projection, optimizer, start + history.Count);
         network.eval();
         var threshold = EstimateThreshold(network, data, o.Seed);
         return new TrainingResult(network, history, threshold, watch.Elapsed, timedOut, start);
+    }
+
+    /// <summary>The learning rate of step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
+    internal static double LearningRateAt(FastFaceNetOptions o, int step, int totalSteps) => o.Schedule switch
+    {
+        LearningRateSchedule.Cosine => o.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)),
+        _ => o.LearningRate,
+    };
+
+    /// <summary>A step's batch, ready for the network: packed NHWC input, labels, teacher targets and the step's generator (mining continues it).</summary>
+    private sealed record PreparedBatch(int[] Indices, float[] Pixels, int[] Labels, float[]? Targets, Random Rng)
+    {
+        public Tensor Input(int size) => tensor(Pixels, [Indices.Length, size, size, 3]).permute(0, 3, 1, 2).contiguous();
+    }
+
+    /// <summary>Samples and augments step <paramref name="step"/>'s batch; the teacher (if any) embeds the augmented crops.</summary>
+    private PreparedBatch Prepare(FaceCropSet data, int[][] byIdentity, FaceEmbedder? teacher, bool distill, int step)
+    {
+        var o = Options;
+        var rng = new Random(StepSeed(o.Seed, step));
+        var indices = TripletMining.SampleBatch(byIdentity, o.IdentitiesPerBatch, o.ImagesPerIdentity, rng);
+        int n = indices.Length, per = o.InputSize * o.InputSize * 3;
+        var pixels = new float[n * per];
+        var crops = new RgbImage[n];
+        for (int i = 0; i < n; i++)
+        {
+            crops[i] = FaceAugmenter.Apply(data.Crop(indices[i]), o.Augmentation, rng);
+            TensorPacker.Pack(crops[i], pixels.AsSpan(i * per, per), FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
+        }
+        float[]? targets = null;
+        if (distill && teacher is not null)
+            targets = teacher.EmbedBatch(crops.Select(c => c.Width == teacher.InputSize ? c : AffineWarp.Resize(c, teacher.InputSize, teacher.InputSize)).ToArray())
+                .SelectMany(e => e).ToArray();
+        else if (distill)
+            targets = indices.SelectMany(i => data.Teacher![i]).ToArray();
+        return new PreparedBatch(indices, pixels, indices.Select(i => data.Labels[i]).ToArray(), targets, rng);
     }
 
     /// <summary>The seed of a step's generator: fixed across processes (HashCode.Combine is randomised per process).</summary>
@@ -162,18 +217,14 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
     {
         bool wasTraining = network.training;
         network.eval();
-        int s = data.Size, per = s * s * 3;
         var result = new List<float[]>();
         using (no_grad())
         {
             for (int b = 0; b < indices.Count; b += 64)
             {
                 int n = Math.Min(64, indices.Count - b);
-                var input = new float[n * per];
-                for (int i = 0; i < n; i++)
-                    TensorPacker.Pack(data.Crop(indices[b + i]), input.AsSpan(i * per, per), FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
                 using var scope = NewDisposeScope();
-                var e = network.call(tensor(input, [n, s, s, 3]).permute(0, 3, 1, 2).contiguous()).data<float>().ToArray();
+                var e = network.call(data.Batch(indices.Skip(b).Take(n).ToArray())).data<float>().ToArray();
                 int d = e.Length / n;
                 for (int i = 0; i < n; i++) result.Add(e.AsSpan(i * d, d).ToArray());
             }

@@ -116,6 +116,33 @@ public sealed class FastFaceNetTrainingTests
     }
 
     [TestMethod]
+    public void Online_teacher_embeds_the_augmented_crops_and_distillation_loss_falls()
+    {
+        // The crops are 64 px; the teacher (MobileFaceNet, 112 px) gets each augmented crop resized.
+        using var teacher = new FaceNetML.Embedding.FaceEmbedder(FaceNetML.Models.FaceModels.MobileFaceNet.Resolve(TestModels.Store));
+        var options = Tiny(30, distill: 1) with { Augmentation = new AugmentationOptions { GrayscaleProbability = 0.5f } };
+        var online = new FastFaceNetTrainer(options).Train(_data, teacher: teacher);
+        var first = online.History.Take(6).Average(s => s.DistillationLoss);
+        var last = online.History.TakeLast(6).Average(s => s.DistillationLoss);
+        Assert.IsLessThan(first, last, $"distillation loss {first:F4} -> {last:F4}");
+        // Same batches, same weights at step 1: only the targets differ (augmented vs cached unaugmented crops).
+        var cached = new FastFaceNetTrainer(Tiny(1, distill: 1) with { Augmentation = options.Augmentation }).Train(_data);
+        Assert.AreNotEqual(cached.History[0].DistillationLoss, online.History[0].DistillationLoss, 1e-6f);
+        online.Network.Dispose();
+        cached.Network.Dispose();
+    }
+
+    [TestMethod]
+    public void Cosine_schedule_starts_at_the_rate_and_decays_to_zero()
+    {
+        var o = Tiny(10) with { Schedule = LearningRateSchedule.Cosine, LearningRate = 0.01 };
+        Assert.AreEqual(0.01, FastFaceNetTrainer.LearningRateAt(o, 0, 100), 1e-12);
+        Assert.AreEqual(0.005, FastFaceNetTrainer.LearningRateAt(o, 50, 100), 1e-12);
+        Assert.IsLessThan(1e-5, FastFaceNetTrainer.LearningRateAt(o, 99, 100));
+        Assert.AreEqual(0.01, FastFaceNetTrainer.LearningRateAt(o with { Schedule = LearningRateSchedule.Constant }, 99, 100), 1e-12);
+    }
+
+    [TestMethod]
     public void Resuming_from_a_checkpoint_repeats_the_uninterrupted_run()
     {
         var straight = new FastFaceNetTrainer(Tiny(3) with { Epochs = 2 }).Train(_data);

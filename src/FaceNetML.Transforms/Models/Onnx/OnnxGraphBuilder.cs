@@ -33,6 +33,12 @@ internal sealed class OnnxGraphBuilder(string graphName)
     public string Initializer(string name, int[] dims, ReadOnlySpan<int> values) =>
         AddInitializer(name, dims, TensorProto.Types.DataType.Int32, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
 
+    public string Initializer(string name, int[] dims, ReadOnlySpan<sbyte> values) =>
+        AddInitializer(name, dims, TensorProto.Types.DataType.Int8, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+
+    public string Initializer(string name, int[] dims, ReadOnlySpan<byte> values) =>
+        AddInitializer(name, dims, TensorProto.Types.DataType.Uint8, values);
+
     private string AddInitializer(string name, int[] dims, TensorProto.Types.DataType type, ReadOnlySpan<byte> raw)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw data is little-endian");
