@@ -35,8 +35,7 @@ public static class FastFaceNetExporter
         g.Input("input", TensorProto.Types.DataType.Float, ["N", inputSize, inputSize, 3]);
         var x = g.Fresh("nchw");
         g.Node("Transpose", ["input"], x, OnnxGraphBuilder.Ints("perm", 0, 3, 1, 2));
-        float inputScale = InputScale;
-        if (int8Ranges is not null) x = Quantize(g, x, inputScale, InputZeroPoint);
+        if (int8Ranges is not null) x = Quantize(g, x, InputScale, InputZeroPoint);
         for (int i = 0; i < network.Layers.Count; i++)
         {
             var spec = network.Layers[i];
@@ -50,7 +49,7 @@ public static class FastFaceNetExporter
             }
             else
             {
-                float previousScale = i == 0 ? inputScale : int8Ranges[i - 1] / 255f;
+                float previousScale = i == 0 ? InputScale : int8Ranges[i - 1] / 255f;
                 input = Dequantize(g, x, previousScale, i == 0 ? InputZeroPoint : (byte)0);
                 (wName, bName) = QuantizedWeights(g, i, dims, w, b, previousScale);
             }

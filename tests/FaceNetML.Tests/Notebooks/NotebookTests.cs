@@ -23,7 +23,7 @@ namespace FaceNetML.Tests.Notebooks;
 public sealed class NotebookTests
 {
     private static readonly string[] Expected =
-        ["01-quickstart.ipynb", "02-lfw-evaluation.ipynb", "03-clustering.ipynb", "04-threshold-training.ipynb"];
+        ["01-quickstart.ipynb", "02-lfw-evaluation.ipynb", "03-clustering.ipynb", "04-threshold-training.ipynb", "05-train-fast-facenet.ipynb"];
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -33,7 +33,7 @@ public sealed class NotebookTests
         Directory.GetFiles(NotebooksDir, "*.ipynb").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
 
     [TestMethod]
-    public void NotebooksFolder_HoldsTheNotebooksOfIssue3()
+    public void NotebooksFolder_HoldsTheExpectedNotebooks()
     {
         var found = Notebooks().Select(n => (string)n[0]).ToList();
         foreach (var name in Expected)
