@@ -38,8 +38,12 @@ public sealed class FaceCropSet
         var input = new float[indices.Count * per];
         for (int i = 0; i < indices.Count; i++)
             TensorPacker.Pack(Crop(indices[i]), input.AsSpan(i * per, per), FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
-        return TorchSharp.torch.tensor(input, [indices.Count, Size, Size, 3]).permute(0, 3, 1, 2).contiguous();
+        return ToNchw(input, indices.Count, Size);
     }
+
+    /// <summary>Packed NHWC pixels (as <see cref="TensorPacker"/> writes them) of <paramref name="count"/> square crops as the network's NCHW input.</summary>
+    internal static TorchSharp.torch.Tensor ToNchw(float[] nhwc, int count, int size) =>
+        TorchSharp.torch.tensor(nhwc, [count, size, size, 3]).permute(0, 3, 1, 2).contiguous();
 
     /// <summary>Image indices per identity label.</summary>
     public int[][] ByIdentity()

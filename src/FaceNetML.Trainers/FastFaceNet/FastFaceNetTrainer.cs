@@ -178,7 +178,7 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
     /// <summary>A step's batch, ready for the network: packed NHWC input, labels, teacher targets and the step's generator (mining continues it).</summary>
     private sealed record PreparedBatch(int[] Indices, float[] Pixels, int[] Labels, float[]? Targets, Random Rng)
     {
-        public Tensor Input(int size) => tensor(Pixels, [Indices.Length, size, size, 3]).permute(0, 3, 1, 2).contiguous();
+        public Tensor Input(int size) => FaceCropSet.ToNchw(Pixels, Indices.Length, size);
     }
 
     /// <summary>Samples and augments step <paramref name="step"/>'s batch; the teacher (if any) embeds the augmented crops.</summary>
