@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using FaceNetML.Detection;
 using FaceNetML.Models;
 using FaceNetML.Pipeline;
+using FaceNetML.Recognition;
 using Spectre.Console;
 
 namespace FaceNetML.Cli;
@@ -47,10 +48,29 @@ internal static class CliContext
         };
     }
 
+    /// <summary>Refuses an output path that is a folder (exit 2 with one line).</summary>
+    public static void CheckOutputFile(string path, string option)
+    {
+        if (Directory.Exists(path)) throw new BadInputException($"{option} {path}: is a folder, not a file");
+    }
+
     public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
     /// <summary>One line on stderr, Spectre markup-safe.</summary>
     public static void Error(string message) => Console.Error.WriteLine(message.ReplaceLineEndings(" "));
+
+    /// <summary>The JSON fields of an identification: person (null when unknown), confidence, distance, nearest,
+    /// secondNearest (non-finite numbers as null).</summary>
+    public static void AddIdentity(IDictionary<string, object?> row, Identification id)
+    {
+        row["person"] = id.Person; // null (written, not omitted) when unknown
+        row["confidence"] = Finite(id.Confidence);
+        row["distance"] = Finite(id.Distance);
+        row["nearest"] = id.Nearest;
+        row["secondNearest"] = id.SecondNearest;
+    }
+
+    private static float? Finite(float v) => float.IsFinite(v) ? Round(v) : null;
 
     public static float Round(float v, int digits = 4) => MathF.Round(v, digits);
 

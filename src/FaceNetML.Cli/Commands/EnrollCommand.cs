@@ -1,28 +1,58 @@
 using System.CommandLine;
 using FaceNetML.Pipeline;
 using FaceNetML.Recognition;
+using FaceNetML.Video;
 
 namespace FaceNetML.Cli.Commands;
 
-/// <summary><c>facenetml enroll GALLERY_DIR --out gallery.json</c>: one sub-folder per person, several photos each.</summary>
+/// <summary>
+/// <c>facenetml enroll GALLERY_DIR --out gallery.json</c>: one sub-folder per person, several photos each;
+/// <c>facenetml enroll --from-video CLIP --person NAME --out gallery.json</c>: adds a person from the faces of one
+/// track of a clip (to the gallery file when it exists).
+/// </summary>
 internal static class EnrollCommand
 {
     public static Command Create()
     {
-        var dir = new Argument<string>("gallery-dir") { Description = "Folder with one sub-folder of photos per person" };
-        var output = new Option<string>("--out") { Description = "Gallery file to write", DefaultValueFactory = _ => "gallery.json" };
-        var command = new Command("enroll", "Build a gallery (gallery.json) from a folder of people") { dir, output, CliContext.Model, CliContext.MinFace, CliContext.Threads };
+        var dir = new Argument<string?>("gallery-dir") { Description = "Folder with one sub-folder of photos per person", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<string>("--out") { Description = "Gallery file to write (with --from-video: added to when it exists)", DefaultValueFactory = _ => "gallery.json" };
+        var fromVideo = new Option<string?>("--from-video") { Description = "Enrol --person from the longest face track of this clip" };
+        var person = new Option<string?>("--person") { Description = "Name of the person enrolled with --from-video" };
+        var command = new Command("enroll", "Build a gallery (gallery.json) from a folder of people, or add a person from a video")
+        {
+            dir, output, fromVideo, person, CliContext.Model, CliContext.MinFace, CliContext.Threads,
+        };
         command.SetAction(parse =>
         {
-            var folder = parse.GetValue(dir)!;
-            if (!Directory.Exists(folder)) throw new BadInputException($"{folder}: no such folder");
-            using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
-            var gallery = Gallery.FromFolder(pipeline, folder);
-            foreach (var w in gallery.Warnings) CliContext.Error("warning: " + w);
+            var folder = parse.GetValue(dir);
+            var clip = parse.GetValue(fromVideo);
             var path = parse.GetValue(output)!;
+            CliContext.CheckOutputFile(path, "--out");
+            if (folder is null && clip is null) throw new BadInputException("give a gallery folder, or --from-video CLIP --person NAME");
+            if (clip is not null && string.IsNullOrWhiteSpace(parse.GetValue(person))) throw new BadInputException("--from-video needs --person NAME");
+            if (folder is not null && !Directory.Exists(folder)) throw new BadInputException($"{folder}: no such folder");
+            if (clip is not null) Ffmpeg.Probe(clip); // unreadable clips fail before models load
+            using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
+            Gallery gallery;
+            if (folder is not null) gallery = Gallery.FromFolder(pipeline, folder);
+            else if (File.Exists(path)) gallery = Gallery.Load(path);
+            else gallery = new Gallery(pipeline.Model.Name, pipeline.Threshold);
+            if (clip is not null)
+            {
+                var name = parse.GetValue(person)!;
+                int added = VideoEnrolment.AddFromVideo(gallery, pipeline, clip, name);
+                if (added == 0)
+                {
+                    CliContext.Error($"error: {clip}: no face found, {name} not enrolled");
+                    if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(new { error = $"{clip}: no face found", code = ExitCodes.NoFace });
+                    return ExitCodes.NoFace;
+                }
+                GalleryEnrolment.WarnOutliers(gallery);
+            }
+            foreach (var w in gallery.Warnings) CliContext.Error("warning: " + w);
             gallery.Save(path);
             if (parse.GetValue(CliContext.Json))
-                CliContext.WriteJson(new { gallery = path, people = gallery.People.Select(p => new { name = p.Name, embeddings = p.Embeddings.Count }) });
+                CliContext.WriteJson(new { gallery = path, people = gallery.People.Select(p => new { name = p.Name, embeddings = p.Embeddings.Count }), warnings = gallery.Warnings });
             else
                 Console.WriteLine($"{path}: {gallery.People.Count} people, {gallery.EmbeddingCount} embeddings");
             return gallery.People.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;

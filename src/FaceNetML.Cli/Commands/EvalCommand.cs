@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceNetML.Pipeline;
+using FaceNetML.Recognition;
 using FaceNetML.Verification;
 using Spectre.Console;
 
@@ -66,6 +67,80 @@ internal static class EvalCommand
             }
             return result.Errors.Count > 0 ? ExitCodes.BadInput : ExitCodes.Success;
         });
-        return new Command("eval", "Evaluate accuracy on a benchmark") { lfw };
+        return new Command("eval", "Evaluate accuracy on a benchmark") { lfw, Identify() };
+    }
+
+    /// <summary><c>facenetml eval identify --gallery DIR --probes DIR</c> (or <c>--from DIR</c>): open-set 1:N figures.</summary>
+    private static Command Identify()
+    {
+        var gallery = new Option<string?>("--gallery") { Description = "Gallery: one sub-folder of photos per person, or a gallery.json" };
+        var probes = new Option<string?>("--probes") { Description = "Probe photos, one sub-folder per person; people not in the gallery are strangers" };
+        var from = new Option<string?>("--from") { Description = "Instead of --gallery/--probes: split one LFW-style folder (half the people with enough photos enrolled)" };
+        var enrol = new Option<int>("--enrol") { Description = "With --from: photos enrolled per person", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "With --from: seed of the split", DefaultValueFactory = _ => 1 };
+        var det = new Option<string?>("--det-png") { Description = "Write the DET curves (rule vs nearest distance) as PNG" };
+        var command = new Command("identify", "Evaluate open-set identification: rank-1, DIR at FPIR 1% and 0.1%, DET curve")
+        {
+            gallery, probes, from, enrol, seed, det, CliContext.Model, CliContext.MinFace, CliContext.Threads,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(det) is { } png) CliContext.CheckOutputFile(png, "--det-png");
+            var fromFolder = parse.GetValue(from);
+            if (fromFolder is null && (parse.GetValue(gallery) is null || parse.GetValue(probes) is null))
+                throw new BadInputException("give --gallery and --probes, or --from FOLDER");
+            using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse, FaceChoice.Centred));
+            Gallery people;
+            List<(string Person, string Path)> probeList;
+            if (fromFolder is not null)
+            {
+                var (enrolled, searched) = IdentificationEvaluator.Split(fromFolder, parse.GetValue(enrol), parse.GetValue(seed));
+                people = GalleryEnrolment.FromPhotos(pipeline, enrolled);
+                probeList = searched;
+            }
+            else
+            {
+                people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
+                probeList = IdentificationEvaluator.Photos(parse.GetValue(probes)!);
+            }
+            IdentificationEvaluation result = null!;
+            CliContext.Err.Progress().AutoClear(true).Start(ctx =>
+            {
+                var task = ctx.AddTask("Identifying probes", maxValue: probeList.Count);
+                result = IdentificationEvaluator.Evaluate(pipeline, people, probeList, done => task.Value = done);
+            });
+            foreach (var e in result.Errors) CliContext.Error("warning: " + e + ", not counted");
+            if (parse.GetValue(det) is { } detPng) IdentifyRuleCommand.DetPng(detPng, result.Rule, result.Distance);
+            var r = result.Rule;
+            var d = result.Distance;
+            if (parse.GetValue(CliContext.Json))
+            {
+                CliContext.WriteJson(new
+                {
+                    people = people.People.Count,
+                    mateSearches = r.MateSearches,
+                    nonMateSearches = r.NonMateSearches,
+                    rank1 = CliContext.Round(r.Rank1),
+                    dirAtFpir1e2 = CliContext.Round(r.DirAtFpir(0.01)),
+                    dirAtFpir1e3 = CliContext.Round(r.DirAtFpir(0.001)),
+                    atThreshold = new { threshold = CliContext.Round(result.RuleUsed.Threshold), fpir = CliContext.Round(result.FpirAtThreshold), dir = CliContext.Round(result.DirAtThreshold) },
+                    distanceOnly = new { dirAtFpir1e2 = CliContext.Round(d.DirAtFpir(0.01)), dirAtFpir1e3 = CliContext.Round(d.DirAtFpir(0.001)) },
+                    notCounted = result.Errors.Count,
+                    ruleCalibrated = result.RuleUsed.Calibrated,
+                    model = pipeline.Model.Name,
+                });
+            }
+            else
+            {
+                Console.WriteLine($"open-set identification ({people.People.Count} people enrolled; {r.MateSearches} mate and {r.NonMateSearches} stranger searches; model {pipeline.Model.Name})");
+                Console.WriteLine($"  rank-1                {r.Rank1 * 100:F2}%");
+                Console.WriteLine($"  DIR @ FPIR = 1%       {r.DirAtFpir(0.01) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.01) * 100:F2}%)");
+                Console.WriteLine($"  DIR @ FPIR = 0.1%     {r.DirAtFpir(0.001) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.001) * 100:F2}%)");
+                Console.WriteLine($"  at the rule's threshold {result.RuleUsed.Threshold:F4}: FPIR {result.FpirAtThreshold * 100:F2}%, DIR {result.DirAtThreshold * 100:F2}%");
+                if (result.Errors.Count > 0) Console.WriteLine($"  {result.Errors.Count} probes not counted (unreadable or no face)");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
     }
 }

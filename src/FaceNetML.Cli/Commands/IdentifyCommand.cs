@@ -23,19 +23,20 @@ internal static class IdentifyCommand
             var faces = pipeline.EmbedAll(ImageDecoder.Decode(path));
             var rows = faces.Select(f =>
             {
-                var id = gallery.Identify(f.Embedding);
+                var id = gallery.Identify(FaceProbe.From(f));
                 var b = f.Face!.Box;
-                return new Dictionary<string, object?>
+                var row = new Dictionary<string, object?>
                 {
                     ["box"] = new[] { CliContext.Round(b.X, 1), CliContext.Round(b.Y, 1), CliContext.Round(b.Width, 1), CliContext.Round(b.Height, 1) },
-                    ["person"] = id.Person, // null (written, not omitted) when nobody in the gallery is close enough
-                    ["distance"] = CliContext.Round(id.Distance),
                 };
+                CliContext.AddIdentity(row, id);
+                return row;
             }).ToList();
             if (parse.GetValue(CliContext.Json))
                 CliContext.WriteJson(new { faces = rows });
             else
-                foreach (var r in rows) Console.WriteLine($"[{string.Join(", ", (float[])r["box"]!)}]: {r["person"] ?? "unknown"} (distance {r["distance"]:F4})");
+                foreach (var r in rows)
+                    Console.WriteLine($"[{string.Join(", ", (float[])r["box"]!)}]: {r["person"] ?? "unknown"} (confidence {r["confidence"]:F2}; nearest {r["nearest"]} at {r["distance"]:F4}, then {r["secondNearest"] ?? "nobody"})");
             return rows.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;
         });
         return command;

@@ -22,9 +22,10 @@ internal static class VideoCommand
         var every = new Option<int>("--every") { Description = "Run the detector every N frames; the tracker carries boxes in between", DefaultValueFactory = _ => 1 };
         var threshold = new Option<float?>("--threshold") { Description = "Identification distance threshold (default: the model's)" };
         var saveGallery = new Option<string?>("--save-gallery") { Description = "Also save the gallery's embeddings as JSON here (reuse with --gallery FILE)" };
+        var openSet = new Option<bool>("--open-set") { Description = "With --truth: also run once per truth person with that person removed from the gallery, and count every name given to their faces as a false alarm" };
         var command = new Command("video", "Find the gallery's people in a video; annotate and score it")
         {
-            video, gallery, truth, output, csv, every, threshold, saveGallery, CliContext.Model, CliContext.MinFace, CliContext.Threads,
+            video, gallery, truth, output, csv, every, threshold, saveGallery, openSet, CliContext.Model, CliContext.MinFace, CliContext.Threads,
         };
         command.SetAction(parse =>
         {
@@ -33,6 +34,9 @@ internal static class VideoCommand
             int n = parse.GetValue(every);
             if (n < 1) throw new BadInputException($"--every must be at least 1, got {n}");
             var truthData = parse.GetValue(truth) is { } truthPath ? VideoTruth.Load(truthPath) : null;
+            if (parse.GetValue(openSet) && truthData is null) throw new BadInputException("--open-set needs --truth (whose people are removed from the gallery in turn)");
+            if (parse.GetValue(output) is { } outFile) CliContext.CheckOutputFile(outFile, "--out");
+            if (parse.GetValue(csv) is { } csvFile) CliContext.CheckOutputFile(csvFile, "--csv");
             VideoInfo info;
             try
             {
@@ -47,15 +51,16 @@ internal static class VideoCommand
 
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             var people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
-            if (parse.GetValue(threshold) is { } t) people.Threshold = t;
+            if (parse.GetValue(threshold) is { } t)
+            {
+                if (!(t > 0) || !float.IsFinite(t)) throw new BadInputException($"--threshold must be a positive distance, got {t}");
+                people.Rule = IdentificationRule.DistanceOnly(people.Model, t);
+            }
             foreach (var w in people.Warnings) CliContext.Error("warning: " + w);
             if (parse.GetValue(saveGallery) is { } galleryJson) people.Save(galleryJson);
 
-            var recognizer = new VideoRecognizer(pipeline, people, new VideoRecognizerOptions
-            {
-                Every = n,
-                MinFaceSize = parse.GetValue(CliContext.MinFace),
-            });
+            var recognizerOptions = new VideoRecognizerOptions { Every = n, MinFaceSize = parse.GetValue(CliContext.MinFace) };
+            var recognizer = new VideoRecognizer(pipeline, people, recognizerOptions);
             using var painter = parse.GetValue(output) is null ? null : new BoxPainter(people.People.Select(p => p.Name));
             using var writer = parse.GetValue(output) is { } outPath ? new FfmpegFrameWriter(outPath, info.Width, info.Height, info.FrameRate) : null;
 
@@ -90,6 +95,18 @@ internal static class VideoCommand
             }
             if (parse.GetValue(csv) is { } csvPath) VideoDetection.WriteCsv(csvPath, result.Detections);
             var report = truthData is null ? null : VideoEvaluation.Evaluate(truthData, result.Detections, result.Frames);
+            Dictionary<string, OpenSetScore>? strangers = null;
+            if (parse.GetValue(openSet) && truthData is not null)
+            {
+                strangers = new Dictionary<string, OpenSetScore>(StringComparer.Ordinal);
+                foreach (var person in truthData.People)
+                {
+                    // Enrolled people are removed for a run of their own; people never enrolled are strangers already.
+                    var run = people[person] is null ? result : new VideoRecognizer(pipeline, people.Without(person), recognizerOptions).Recognize(path);
+                    strangers[person] = OpenSetVideoEvaluation.Evaluate(truthData, person, run.Detections, run.Frames);
+                }
+            }
+            var openSetTotal = strangers?.Values.Aggregate(new OpenSetScore(0, 0), (a, b) => a + b);
 
             if (json)
             {
@@ -109,8 +126,21 @@ internal static class VideoCommand
                         fp = kv.Value.FalsePositives,
                         fn = kv.Value.FalseNegatives,
                     }),
+                    openSet = openSetTotal is null ? null : new
+                    {
+                        falseAlarms = openSetTotal.FalseAlarms,
+                        detections = openSetTotal.Detections,
+                        falseAlarmRate = CliContext.Round(openSetTotal.FalseAlarmRate),
+                        perPerson = strangers!.ToDictionary(kv => kv.Key, kv => new
+                        {
+                            falseAlarms = kv.Value.FalseAlarms,
+                            detections = kv.Value.Detections,
+                            falseAlarmRate = CliContext.Round(kv.Value.FalseAlarmRate),
+                        }),
+                    },
                     detections = result.Detections.Count,
                     known = result.Detections.Count(d => d.Person is not null),
+                    faces = result.Detections.Select(FaceRow),
                     every = n,
                     width = info.Width,
                     height = info.Height,
@@ -131,6 +161,8 @@ internal static class VideoCommand
                     table.AddRow("[bold]overall[/]", $"{o.Precision:F4}", $"{o.Recall:F4}", $"{o.F1:F4}", $"{o.TruePositives}", $"{o.FalsePositives}", $"{o.FalseNegatives}");
                     AnsiConsole.Write(table);
                 }
+                if (openSetTotal is not null)
+                    Console.WriteLine($"open set (each truth person removed from the gallery in turn): {openSetTotal.FalseAlarms} false alarms in {openSetTotal.Detections} of their face boxes ({openSetTotal.FalseAlarmRate:P2})");
                 if (parse.GetValue(output) is { } written && error is null) Console.WriteLine($"annotated video: {written}");
             }
             if (error is not null)
@@ -141,5 +173,17 @@ internal static class VideoCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Dictionary<string, object?> FaceRow(VideoDetection d)
+    {
+        var row = new Dictionary<string, object?>
+        {
+            ["frame"] = d.Frame,
+            ["track"] = d.TrackId,
+            ["box"] = new[] { CliContext.Round(d.Box.X, 1), CliContext.Round(d.Box.Y, 1), CliContext.Round(d.Box.Width, 1), CliContext.Round(d.Box.Height, 1) },
+        };
+        CliContext.AddIdentity(row, d.Identity);
+        return row;
     }
 }

@@ -35,17 +35,7 @@ public static class FaceAugmenter
             var map = new Matrix3x2(f / scale, 0, 0, 1 / scale, cx - cx * f / scale + tx, cy - cy / scale + ty);
             result = AffineWarp.Warp(crop, map, crop.Width, crop.Height, WarpBorder.Replicate);
         }
-        if (gray)
-        {
-            var copy = result == crop ? new RgbImage(crop.Width, crop.Height, (byte[])crop.Pixels.Clone()) : result;
-            var p = copy.Pixels;
-            for (int i = 0; i < p.Length; i += 3)
-            {
-                byte y = (byte)Math.Clamp((int)MathF.Round(0.299f * p[i] + 0.587f * p[i + 1] + 0.114f * p[i + 2]), 0, 255);
-                p[i] = p[i + 1] = p[i + 2] = y;
-            }
-            result = copy;
-        }
+        if (gray) result = PixelOps.ToGray(result);
         return result;
     }
 }

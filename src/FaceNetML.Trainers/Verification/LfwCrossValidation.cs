@@ -1,6 +1,7 @@
 using FaceNetML.Verification;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using FaceNetML.Trainers.Plots;
 using SkiaSharp;
 
 namespace FaceNetML.Trainers.Verification;
@@ -70,46 +71,10 @@ public static class LfwCrossValidation
     }
 }
 
-/// <summary>Draws a ROC curve (TAR against FAR, log-scaled FAR from 1e-4) as a PNG with SkiaSharp 2.88.</summary>
+/// <summary>Draws a ROC curve (TAR against FAR, log-scaled FAR from 1e-4) as a PNG.</summary>
 public static class RocPlot
 {
-    public static void WritePng(RocCurve roc, string path, int size = 600)
-    {
-        const int margin = 50;
-        using var surface = SKSurface.Create(new SKImageInfo(size, size));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        float plot = size - 2 * margin;
-        const double minLog = -4;
-        float X(double far) => margin + (float)((Math.Log10(Math.Max(far, 1e-4)) - minLog) / -minLog * plot);
-        float Y(double tar) => size - margin - (float)(tar * plot);
-        using var axis = new SKPaint { Color = SKColors.Black, StrokeWidth = 1, IsAntialias = true, Style = SKPaintStyle.Stroke };
-        using var grid = new SKPaint { Color = SKColors.LightGray, StrokeWidth = 1, Style = SKPaintStyle.Stroke };
-        using var text = new SKPaint { Color = SKColors.Black, TextSize = 12, IsAntialias = true };
-        for (int e = -4; e <= 0; e++)
-        {
-            canvas.DrawLine(X(Math.Pow(10, e)), margin, X(Math.Pow(10, e)), size - margin, grid);
-            canvas.DrawText($"1e{e}", X(Math.Pow(10, e)) - 12, size - margin + 16, text);
-        }
-        for (int k = 0; k <= 10; k += 2)
-        {
-            canvas.DrawLine(margin, Y(k / 10.0), size - margin, Y(k / 10.0), grid);
-            canvas.DrawText((k / 10.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), 10, Y(k / 10.0) + 4, text);
-        }
-        canvas.DrawRect(margin, margin, plot, plot, axis);
-        canvas.DrawText($"ROC (AUC {roc.Auc:F4}, EER {roc.Eer:F4}) — FAR (log) vs TAR", margin, margin - 15, text);
-        using var curve = new SKPaint { Color = SKColors.RoyalBlue, StrokeWidth = 2, IsAntialias = true, Style = SKPaintStyle.Stroke };
-        using var pathLine = new SKPath();
-        bool first = true;
-        foreach (var p in roc.Points)
-        {
-            if (first) pathLine.MoveTo(X(p.Far), Y(p.Tar)); else pathLine.LineTo(X(p.Far), Y(p.Tar));
-            first = false;
-        }
-        canvas.DrawPath(pathLine, curve);
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
-    }
+    public static void WritePng(RocCurve roc, string path, int size = 600) =>
+        RatePlot.WritePng(path, $"ROC (AUC {roc.Auc:F4}, EER {roc.Eer:F4}) — FAR (log) vs TAR",
+            [new RateSeries("ROC", SKColors.RoyalBlue, roc.Points.Select(p => (p.Far, p.Tar)).ToList())], size);
 }

@@ -44,7 +44,12 @@ public sealed class FaceEmbedder : IDisposable
     public float[] Embed(RgbImage alignedFace) => EmbedBatch([alignedFace])[0];
 
     /// <summary>Embeds aligned crops in one run; each result is L2-normalised.</summary>
-    public float[][] EmbedBatch(IReadOnlyList<RgbImage> alignedFaces)
+    public float[][] EmbedBatch(IReadOnlyList<RgbImage> alignedFaces) => EmbedBatch(alignedFaces, default);
+
+    /// <summary>Embeds aligned crops in one run; each result is L2-normalised, and <paramref name="norms"/> (when not
+    /// empty, one per crop) receives each raw output's length before normalisation: a face-quality signal
+    /// (blurred, tiny or non-face crops give shorter vectors).</summary>
+    public float[][] EmbedBatch(IReadOnlyList<RgbImage> alignedFaces, Span<float> norms)
     {
         if (alignedFaces.Count == 0) return [];
         int n = alignedFaces.Count, size = InputSize, per = size * size * 3;
@@ -56,12 +61,15 @@ public sealed class FaceEmbedder : IDisposable
                 throw new ArgumentException($"face {i} is {face.Width}x{face.Height}; {Manifest.Name} takes {size}x{size} aligned crops");
             TensorPacker.Pack(face, input.AsSpan(i * per, per), Manifest.Mean, Manifest.Scale);
         }
-        return Run(input, n);
+        return Run(input, n, norms);
     }
 
-    /// <summary>Embeds already normalised NHWC input (n x InputSize x InputSize x 3 floats).</summary>
-    public float[][] Run(float[] nhwc, int count)
+    /// <summary>Embeds already normalised NHWC input (n x InputSize x InputSize x 3 floats); <paramref name="norms"/>
+    /// as in <see cref="EmbedBatch(IReadOnlyList{RgbImage}, Span{float})"/>.</summary>
+    public float[][] Run(float[] nhwc, int count, Span<float> norms = default)
     {
+        if (!norms.IsEmpty && norms.Length != count)
+            throw new ArgumentException($"norms has {norms.Length} slots for {count} faces", nameof(norms));
         using var inputValue = OrtValue.CreateTensorValueFromMemory(nhwc, [count, InputSize, InputSize, 3]);
         using var outputs = _session.Run(_runOptions, [_inputName], [inputValue], [_outputName]);
         var flat = outputs[0].GetTensorDataAsSpan<float>();
@@ -72,7 +80,8 @@ public sealed class FaceEmbedder : IDisposable
         for (int i = 0; i < count; i++)
         {
             result[i] = flat.Slice(i * d, d).ToArray();
-            EmbeddingDistance.L2Normalize(result[i]);
+            float norm = EmbeddingDistance.L2Normalize(result[i]);
+            if (!norms.IsEmpty) norms[i] = norm;
         }
         return result;
     }

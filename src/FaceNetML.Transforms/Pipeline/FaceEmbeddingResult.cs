@@ -2,8 +2,9 @@ using FaceNetML.Detection;
 
 namespace FaceNetML.Pipeline;
 
-/// <summary>The embedding of one face. <see cref="Face"/> is null when no face was found and a centre crop was used.</summary>
-public sealed record FaceEmbedding(DetectedFace? Face, float[] Embedding)
+/// <summary>The embedding of one face. <see cref="Face"/> is null when no face was found and a centre crop was used.
+/// <see cref="Norm"/> is the model output's length before L2 normalisation (a quality signal; NaN when unknown).</summary>
+public sealed record FaceEmbedding(DetectedFace? Face, float[] Embedding, float Norm = float.NaN)
 {
     public bool FaceFound => Face is not null;
 }

@@ -57,8 +57,15 @@ public sealed class FacePipeline : IDisposable
     {
         var face = Choose(Detect(image), image);
         if (face is null && !Options.FallBackToCentreCrop) return null;
+        return EmbedFace(image, face);
+    }
+
+    /// <summary>Aligns and embeds one face of an image (a centred square crop when <paramref name="face"/> is null).</summary>
+    public FaceEmbedding EmbedFace(RgbImage image, DetectedFace? face)
+    {
         var crop = Aligner.AlignOrCenterCrop(image, face);
-        return new FaceEmbedding(face, Embedder.Embed(crop));
+        var norm = new float[1];
+        return new FaceEmbedding(face, Embedder.EmbedBatch([crop], norm)[0], norm[0]);
     }
 
     /// <summary>Embeds every face in the image (largest first).</summary>
@@ -66,8 +73,9 @@ public sealed class FacePipeline : IDisposable
     {
         var faces = Detect(image);
         if (faces.Count == 0) return [];
-        var embeddings = Embedder.EmbedBatch(faces.Select(f => Aligner.Align(image, f)).ToList());
-        return faces.Select((f, i) => new FaceEmbedding(f, embeddings[i])).ToList();
+        var norms = new float[faces.Count];
+        var embeddings = Embedder.EmbedBatch(faces.Select(f => Aligner.Align(image, f)).ToList(), norms);
+        return faces.Select((f, i) => new FaceEmbedding(f, embeddings[i], norms[i])).ToList();
     }
 
     /// <summary>

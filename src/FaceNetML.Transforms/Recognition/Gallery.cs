@@ -1,99 +1,83 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using FaceNetML.Detection;
-using FaceNetML.Imaging;
 using FaceNetML.Pipeline;
 using FaceNetML.Verification;
 
 namespace FaceNetML.Recognition;
 
-/// <summary>One enrolled person: a name and every embedding of their photos (all kept; matching uses the nearest).</summary>
-public sealed class GalleryPerson
-{
-    private readonly List<float[]> _embeddings = [];
-    private readonly List<string> _sources = [];
-
-    public GalleryPerson(string name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-            throw new ArgumentException("a person needs a non-empty name", nameof(name));
-        Name = name;
-    }
-
-    public string Name { get; }
-
-    /// <summary>L2-normalised embeddings, one per enrolled photo.</summary>
-    public IReadOnlyList<float[]> Embeddings => _embeddings;
-
-    /// <summary>Where each embedding came from (a photo path, or any label), parallel to <see cref="Embeddings"/>.</summary>
-    public IReadOnlyList<string> Sources => _sources;
-
-    internal void Add(float[] embedding, string source)
-    {
-        _embeddings.Add(embedding);
-        _sources.Add(source);
-    }
-}
-
-/// <summary>The answer of <see cref="Gallery.Identify"/>: the nearest enrolled person when nearer than the threshold.</summary>
-/// <param name="Person">The identified person, or null (unknown) when no embedding lies under the threshold.</param>
-/// <param name="Distance">Euclidean distance to the nearest gallery embedding (of <see cref="Nearest"/>); +inf for an empty gallery.</param>
-/// <param name="Nearest">The person owning the nearest embedding, even when above the threshold; null for an empty gallery.</param>
-public readonly record struct Identification(string? Person, float Distance, string? Nearest)
-{
-    public bool IsKnown => Person is not null;
-}
-
 /// <summary>
-/// A set of enrolled people, each with one or more face embeddings. Built from a folder with one sub-folder per
-/// person (<c>gallery/&lt;Name&gt;/*.jpg</c>, colour or grayscale) or enrolled one embedding at a time; saved and
-/// loaded as JSON (<c>gallery.json</c>). <see cref="Identify"/> returns the person owning the nearest embedding when
-/// its Euclidean distance is under <see cref="Threshold"/> (the embedding model's default), otherwise unknown.
+/// A set of enrolled people, each with one or more face embeddings, and the <see cref="IdentificationRule"/> that turns
+/// the evidence of a probe into a person or unknown with a calibrated confidence. Built from a folder with one sub-folder
+/// per person (<see cref="GalleryEnrolment"/>) or one embedding at a time; saved and loaded as JSON with its rule
+/// (<see cref="GalleryFile"/>).
 /// </summary>
 /// <remarks>Embeddings must come from the model named in <see cref="Model"/>; mixing models gives meaningless distances.
-/// Not thread-safe for enrolment; <see cref="Identify"/> may run concurrently once enrolment is done.</remarks>
+/// Not thread-safe for enrolment; <see cref="Identify(FaceProbe)"/> may run concurrently once enrolment is done.</remarks>
 public sealed class Gallery
 {
     private readonly List<GalleryPerson> _people = [];
     private readonly Dictionary<string, GalleryPerson> _byName = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
+    private IdentificationRule _rule;
 
-    public Gallery(string model, float threshold)
+    /// <param name="threshold">The model's verification threshold (kept for the distance-only fallback rule and the
+    /// enrolment check of photos far from a person's others).</param>
+    /// <param name="rule">The identification rule; default: the model's built-in rule, else nearest under <paramref name="threshold"/>.</param>
+    public Gallery(string model, float threshold, IdentificationRule? rule = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         if (!(threshold > 0) || !float.IsFinite(threshold))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold must be a positive distance");
         Model = model;
         Threshold = threshold;
+        _rule = rule ?? IdentificationRule.Default(model, threshold);
+        CheckRule(_rule);
     }
 
     /// <summary>Name of the embedding model the embeddings come from.</summary>
     public string Model { get; }
 
-    /// <summary>Euclidean distance under which the nearest embedding identifies its person.</summary>
-    public float Threshold { get; set; }
+    /// <summary>The model's verification threshold (Euclidean distance).</summary>
+    public float Threshold { get; }
+
+    /// <summary>The rule that decides identities (its model must be <see cref="Model"/>).</summary>
+    public IdentificationRule Rule
+    {
+        get => _rule;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            CheckRule(value);
+            _rule = value;
+        }
+    }
 
     /// <summary>Enrolled people, in enrolment order (folders: ordinal name order). The order fixes colours in video output.</summary>
     public IReadOnlyList<GalleryPerson> People => _people;
 
-    /// <summary>Photos skipped while building (unreadable, or no face): one line each.</summary>
+    /// <summary>One line per enrolment photo that was skipped or looks doubtful (no face, several faces, tiny face,
+    /// far from the person's other photos).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
     public int EmbeddingCount => _people.Sum(p => p.Embeddings.Count);
 
+    /// <summary>Length of the embeddings, or null while empty.</summary>
+    public int? Dimension => _people.Count == 0 ? null : _people[0].Embeddings[0].Length;
+
     public GalleryPerson? this[string name] => _byName.GetValueOrDefault(name);
 
     /// <summary>Adds one embedding of a person (enrolling them if new). The vector is copied and L2-normalised.</summary>
+    /// <exception cref="ArgumentException">Empty, wrong length, non-finite or zero-norm embedding.</exception>
     public GalleryPerson Add(string person, ReadOnlySpan<float> embedding, string source = "")
     {
         if (embedding.IsEmpty)
             throw new ArgumentException("empty embedding", nameof(embedding));
-        var first = _people.SelectMany(p => p.Embeddings).FirstOrDefault();
-        if (first is not null && first.Length != embedding.Length)
-            throw new ArgumentException($"embedding has {embedding.Length} values; the gallery's have {first.Length}", nameof(embedding));
+        if (Dimension is { } dim && dim != embedding.Length)
+            throw new ArgumentException($"embedding has {embedding.Length} values; the gallery's have {dim}", nameof(embedding));
         var copy = embedding.ToArray();
-        if (!(EmbeddingDistance.L2Normalize(copy) > 0))
-            throw new ArgumentException("embedding has zero norm", nameof(embedding));
+        foreach (var v in copy)
+            if (!float.IsFinite(v)) throw new ArgumentException($"embedding of {person} has a non-finite value ({v})", nameof(embedding));
+        float norm = EmbeddingDistance.L2Normalize(copy);
+        if (!(norm > 0) || !float.IsFinite(norm) || copy.Any(v => !float.IsFinite(v)))
+            throw new ArgumentException($"embedding of {person} has zero or overflowing norm", nameof(embedding));
         if (!_byName.TryGetValue(person, out var p))
         {
             p = new GalleryPerson(person);
@@ -112,79 +96,31 @@ public sealed class Gallery
         return true;
     }
 
-    /// <summary>The nearest enrolled person, known when their nearest embedding is under <see cref="Threshold"/>.</summary>
-    public Identification Identify(ReadOnlySpan<float> embedding)
+    /// <summary>A copy without one person (same rule): the leave-one-out gallery of open-set tests.</summary>
+    public Gallery Without(string person)
     {
-        string? nearest = null;
-        float best = float.PositiveInfinity;
-        foreach (var p in _people)
-        {
-            foreach (var e in p.Embeddings)
-            {
-                if (e.Length != embedding.Length)
-                    throw new ArgumentException($"embedding has {embedding.Length} values; the gallery's have {e.Length}", nameof(embedding));
-                float d = EmbeddingDistance.SquaredEuclidean(e, embedding);
-                if (d < best)
-                {
-                    best = d;
-                    nearest = p.Name;
-                }
-            }
-        }
-        float distance = MathF.Sqrt(best);
-        return new Identification(distance < Threshold ? nearest : null, distance, nearest);
+        var copy = new Gallery(Model, Threshold, Rule);
+        foreach (var p in _people.Where(p => p.Name != person))
+            for (int i = 0; i < p.Embeddings.Count; i++) copy.Add(p.Name, p.Embeddings[i], p.Sources[i]);
+        return copy;
     }
+
+    /// <summary>Identifies one face with the gallery's rule.</summary>
+    public Identification Identify(FaceProbe face)
+    {
+        var evidence = new ProbeEvidence(this);
+        evidence.Add(face);
+        return evidence.Decide();
+    }
+
+    /// <summary>Identifies one face known only by its embedding (size, detector score and norm count as typical).</summary>
+    public Identification Identify(ReadOnlySpan<float> embedding) => Identify(new FaceProbe(embedding.ToArray()));
 
     /// <summary>Distance from the embedding to the nearest embedding of one person (+inf when not enrolled).</summary>
-    public float DistanceTo(string person, ReadOnlySpan<float> embedding)
-    {
-        if (!_byName.TryGetValue(person, out var p)) return float.PositiveInfinity;
-        float best = float.PositiveInfinity;
-        foreach (var e in p.Embeddings)
-            best = MathF.Min(best, EmbeddingDistance.SquaredEuclidean(e, embedding));
-        return MathF.Sqrt(best);
-    }
+    public float DistanceTo(string person, ReadOnlySpan<float> embedding) =>
+        _byName.TryGetValue(person, out var p) ? p.NearestDistance(embedding) : float.PositiveInfinity;
 
-    /// <summary>
-    /// Builds a gallery from <paramref name="folder"/>: one sub-folder per person (its name is the person's name),
-    /// one or more photos each. The face of each photo is the centred-and-large one (<see cref="FaceSelection.Primary"/>);
-    /// photos that cannot be read or show no face are skipped and listed in <see cref="Warnings"/>.
-    /// </summary>
-    /// <exception cref="BadInputException">The folder is missing, has no person sub-folders, or no usable photo at all.</exception>
-    public static Gallery FromFolder(FacePipeline pipeline, string folder, Action<int, int>? onProgress = null)
-    {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        ArgumentNullException.ThrowIfNull(folder);
-        if (!Directory.Exists(folder))
-            throw new BadInputException($"{folder}: gallery folder not found");
-        var people = Directory.GetDirectories(folder).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
-        var photos = people
-            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile)
-                .OrderBy(f => f, StringComparer.Ordinal).Select(f => (Person: Path.GetFileName(d), Path: f)))
-            .ToList();
-        if (photos.Count == 0)
-            throw new BadInputException($"{folder}: no photos found (expected one sub-folder per person holding .jpg/.png photos)");
-
-        var results = new (float[]? Embedding, string? Error)[photos.Count];
-        int done = 0;
-        Parallel.For(0, photos.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, pipeline.Options.Parallelism) }, i =>
-        {
-            results[i] = EmbedPhoto(pipeline, photos[i].Path);
-            onProgress?.Invoke(Interlocked.Increment(ref done), photos.Count);
-        });
-
-        var gallery = new Gallery(pipeline.Model.Name, pipeline.Threshold);
-        for (int i = 0; i < photos.Count; i++)
-        {
-            if (results[i].Embedding is { } e) gallery.Add(photos[i].Person, e, photos[i].Path);
-            else gallery._warnings.Add(results[i].Error!);
-        }
-        if (gallery.People.Count == 0)
-            throw new BadInputException($"{folder}: no usable face in any of {photos.Count} photos ({gallery._warnings[0]})");
-        foreach (var person in people.Select(Path.GetFileName).Where(n => gallery[n!] is null))
-            gallery._warnings.Add($"{person}: no usable photo, not enrolled");
-        return gallery;
-    }
+    internal void Warn(string message) => _warnings.Add(message);
 
     /// <summary>Loads a gallery: a <c>.json</c> file saved by <see cref="Save"/>, or a folder (then built with <paramref name="pipeline"/>;
     /// a folder holding <c>gallery.json</c> but no person sub-folders loads that file).</summary>
@@ -193,93 +129,22 @@ public sealed class Gallery
         if (File.Exists(path)) return Load(path);
         if (Directory.Exists(path) && Directory.GetDirectories(path).Length == 0 && File.Exists(Path.Combine(path, "gallery.json")))
             return Load(Path.Combine(path, "gallery.json"));
-        return FromFolder(pipeline, path, onProgress);
+        return GalleryEnrolment.FromFolder(pipeline, path, onProgress);
     }
 
-    private static (float[]?, string?) EmbedPhoto(FacePipeline pipeline, string path)
-    {
-        try
-        {
-            var image = ImageDecoder.Decode(path);
-            var face = FaceSelection.Primary(pipeline.Detect(image), image.Width, image.Height);
-            if (face is null) return (null, $"{path}: no face found, skipped");
-            return (pipeline.Embedder.Embed(pipeline.Aligner.Align(image, face)), null);
-        }
-        catch (BadInputException e)
-        {
-            return (null, e.Message + ", skipped");
-        }
-    }
+    /// <inheritdoc cref="GalleryEnrolment.FromFolder"/>
+    public static Gallery FromFolder(FacePipeline pipeline, string folder, Action<int, int>? onProgress = null) =>
+        GalleryEnrolment.FromFolder(pipeline, folder, onProgress);
 
-    /// <summary>Writes the gallery as JSON (model, threshold, people with their embeddings and sources).</summary>
-    public void Save(string path)
-    {
-        var dto = new GalleryFile
-        {
-            Format = FormatName,
-            Model = Model,
-            Threshold = Threshold,
-            People = _people.Select(p => new PersonFile { Name = p.Name, Sources = [.. p.Sources], Embeddings = [.. p.Embeddings] }).ToList(),
-        };
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        File.WriteAllText(path, JsonSerializer.Serialize(dto, JsonOptions));
-    }
+    /// <inheritdoc cref="GalleryFile.Save"/>
+    public void Save(string path) => GalleryFile.Save(this, path);
 
-    /// <summary>Reads a gallery written by <see cref="Save"/>.</summary>
-    /// <exception cref="BadInputException">Missing file, malformed JSON, or inconsistent embeddings.</exception>
-    public static Gallery Load(string path)
-    {
-        if (!File.Exists(path)) throw new BadInputException($"{path}: gallery file not found");
-        GalleryFile? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<GalleryFile>(File.ReadAllText(path), JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new BadInputException($"{path}: not a gallery JSON file ({e.Message.ReplaceLineEndings(" ")})", e);
-        }
-        if (dto is null || dto.Model is null || dto.People is null)
-            throw new BadInputException($"{path}: not a gallery JSON file (needs model, threshold, people)");
-        try
-        {
-            var gallery = new Gallery(dto.Model, dto.Threshold);
-            foreach (var p in dto.People)
-            {
-                if (p.Name is null || p.Embeddings is null) throw new ArgumentException("a person without name or embeddings");
-                for (int i = 0; i < p.Embeddings.Count; i++)
-                    gallery.Add(p.Name, p.Embeddings[i], p.Sources is { } s && i < s.Count ? s[i] : "");
-            }
-            return gallery;
-        }
-        catch (ArgumentException e)
-        {
-            throw new BadInputException($"{path}: invalid gallery ({e.Message.ReplaceLineEndings(" ")})", e);
-        }
-    }
+    /// <inheritdoc cref="GalleryFile.Load"/>
+    public static Gallery Load(string path) => GalleryFile.Load(path);
 
-    private const string FormatName = "facenetml-gallery/1";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    private void CheckRule(IdentificationRule rule)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = false,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private sealed class GalleryFile
-    {
-        public string? Format { get; set; }
-        public string? Model { get; set; }
-        public float Threshold { get; set; }
-        public List<PersonFile>? People { get; set; }
-    }
-
-    private sealed class PersonFile
-    {
-        public string? Name { get; set; }
-        public List<string>? Sources { get; set; }
-        public List<float[]>? Embeddings { get; set; }
+        if (!string.Equals(rule.Model, Model, StringComparison.Ordinal))
+            throw new ArgumentException($"the identification rule was calibrated for model '{rule.Model}', the gallery holds '{Model}' embeddings");
     }
 }

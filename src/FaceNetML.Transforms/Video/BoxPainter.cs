@@ -59,11 +59,12 @@ public sealed class BoxPainter : IDisposable
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(detections);
         foreach (var d in detections.OrderBy(d => d.Person is null ? 0 : 1))
-            Paint(image, d.Box, d.Person);
+            Paint(image, d.Box, d.Person, d.Identity.Nearest is null ? float.NaN : d.Identity.Confidence);
     }
 
-    /// <summary>Draws one box: thick and labelled for a person, thin grey for null (unknown).</summary>
-    public void Paint(RgbImage image, RectangleF box, string? person)
+    /// <summary>Draws one box: thick and labelled for a person (with the confidence beside the name when it is
+    /// finite), thin grey for null (unknown).</summary>
+    public void Paint(RgbImage image, RectangleF box, string? person, float confidence = float.NaN)
     {
         var colour = ColourOf(person);
         int x0 = (int)MathF.Round(box.Left), y0 = (int)MathF.Round(box.Top);
@@ -73,7 +74,9 @@ public sealed class BoxPainter : IDisposable
             Rectangle(image, x0 - k, y0 - k, x1 + k, y1 + k, colour);
         if (person is null) return;
 
-        var label = LabelOf(person, colour);
+        var text = person.Replace('_', ' ');
+        if (float.IsFinite(confidence)) text += " " + confidence.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        var label = LabelOf(text, colour);
         int lx = x0 - (t - 1);
         int ly = y0 - (t - 1) - label.Height;
         if (ly < 0) ly = y1 + t; // no room above: below the box
@@ -122,10 +125,9 @@ public sealed class BoxPainter : IDisposable
     /// <summary>A label: the name in black or white (whichever reads better) on the person's colour, as premultiplied RGBA.</summary>
     private sealed record Label(int Width, int Height, byte[] Rgba);
 
-    private Label LabelOf(string person, (byte R, byte G, byte B) c)
+    private Label LabelOf(string text, (byte R, byte G, byte B) c)
     {
-        if (_labels.TryGetValue(person, out var cached)) return cached;
-        var text = person.Replace('_', ' ');
+        if (_labels.TryGetValue(text, out var cached)) return cached;
         using var paint = new SKPaint { Typeface = _typeface, TextSize = _font.Size, IsAntialias = true };
         float textWidth = paint.MeasureText(text);
         paint.GetFontMetrics(out var metrics);
@@ -142,7 +144,7 @@ public sealed class BoxPainter : IDisposable
             canvas.DrawText(text, pad, 1 - metrics.Ascent, paint);
         }
         var label = new Label(w, h, bitmap.Bytes);
-        _labels[person] = label;
+        _labels[text] = label;
         return label;
     }
 

@@ -44,18 +44,24 @@ public sealed record FaceTrackerOptions
     }
 }
 
-/// <summary>One face seen by the detector in a frame, with its embedding and the gallery's answer for it alone.</summary>
-public sealed record FaceObservation(RectangleF Box, float[] Embedding, Identification Identity);
+/// <summary>One face seen by the detector in a frame: the probe (embedding, size, detector score, norm) and the gallery's
+/// answer for it alone.</summary>
+public sealed record FaceObservation(RectangleF Box, FaceProbe Probe, Identification Identity)
+{
+    public float[] Embedding => Probe.Embedding;
+}
 
-/// <summary>A face followed across frames. Its <see cref="Person"/> is decided by decayed votes of its observations,
-/// so one bad frame does not flip the identity.</summary>
+/// <summary>A face followed across frames. With a gallery, its <see cref="Person"/> is decided by the gallery's rule on
+/// the evidence accumulated over all its observations (<see cref="ProbeEvidence"/>); without one, by decayed votes of its
+/// observations' identities. Either way one bad frame does not flip the identity.</summary>
 public sealed class FaceTrack
 {
     private readonly Dictionary<string, float> _votes = new(StringComparer.Ordinal);
     private float _unknownVotes;
     private readonly float[] _sum;
+    private readonly ProbeEvidence? _evidence;
 
-    internal FaceTrack(int id, int frame, FaceObservation first)
+    internal FaceTrack(int id, int frame, FaceObservation first, Gallery? gallery)
     {
         Id = id;
         Box = first.Box;
@@ -64,6 +70,11 @@ public sealed class FaceTrack
         Embedding = (float[])first.Embedding.Clone();
         _sum = (float[])first.Embedding.Clone();
         LastObservation = first;
+        if (gallery is not null)
+        {
+            _evidence = new ProbeEvidence(gallery);
+            _evidence.Add(first.Probe);
+        }
     }
 
     public int Id { get; }
@@ -86,14 +97,19 @@ public sealed class FaceTrack
         }
     }
 
-    /// <summary>Distance behind <see cref="Person"/>: of the mean embedding to the gallery (with a gallery), else of the latest observation.</summary>
-    public float Distance { get; private set; } = float.PositiveInfinity;
+    /// <summary>Distance behind <see cref="Person"/>: with a gallery, the mean over the track of the distance to the
+    /// candidate; else of the latest observation.</summary>
+    public float Distance => Identity.Distance;
 
-    /// <summary>The identity the votes point to, or null (unknown).</summary>
-    public string? Person { get; private set; }
+    /// <summary>The identity decided for the track, or null (unknown).</summary>
+    public string? Person => Identity.Person;
 
-    /// <summary>Share of the (decayed) votes held by <see cref="Person"/> (or by "unknown").</summary>
-    public float Confidence { get; private set; }
+    /// <summary>With a gallery: the rule's calibrated confidence in <see cref="Identification.Nearest"/>. Without: the
+    /// share of the (decayed) votes held by <see cref="Person"/> (or by "unknown").</summary>
+    public float Confidence => Identity.Confidence;
+
+    /// <summary>The whole decision: person, confidence, distance, nearest and runner-up.</summary>
+    public Identification Identity { get; private set; } = Identification.Nobody;
 
     public FaceObservation LastObservation { get; private set; }
     public RectangleF LastDetectedBox { get; private set; }
@@ -110,13 +126,11 @@ public sealed class FaceTrack
 
     internal PointF Velocity { get; private set; }
 
-    /// <summary>Names the track from its mean embedding.</summary>
-    internal void Identify(Gallery gallery, int minHits)
+    /// <summary>Names the track from the evidence of all its observations.</summary>
+    internal void Identify(int minHits)
     {
-        var id = gallery.Identify(MeanEmbedding);
-        Person = Hits >= minHits ? id.Person : null;
-        Distance = id.Distance;
-        Confidence = 1;
+        var id = _evidence!.Decide();
+        Identity = Hits >= minHits ? id : id with { Person = null };
     }
 
     internal void Vote(FaceObservation o, float decay, int minHits)
@@ -127,17 +141,10 @@ public sealed class FaceTrack
         else _unknownVotes += 1;
         float total = _unknownVotes + _votes.Values.Sum();
         var best = _votes.OrderByDescending(kv => kv.Value).FirstOrDefault();
-        Distance = o.Identity.Distance;
         if (best.Key is not null && best.Value >= _unknownVotes && Hits >= minHits)
-        {
-            Person = best.Key;
-            Confidence = best.Value / total;
-        }
+            Identity = o.Identity with { Person = best.Key, Confidence = best.Value / total };
         else
-        {
-            Person = null;
-            Confidence = _unknownVotes / total;
-        }
+            Identity = o.Identity with { Person = null, Confidence = _unknownVotes / total };
     }
 
     internal void Observe(int frame, FaceObservation o, FaceTrackerOptions options)
@@ -160,6 +167,7 @@ public sealed class FaceTrack
         LastDetectedBox = o.Box;
         LastDetectedFrame = frame;
         LastObservation = o;
+        _evidence?.Add(o.Probe);
         Hits++;
         Misses = 0;
         DetectedNow = true;
@@ -184,8 +192,8 @@ public sealed class FaceTrack
 /// existing tracks by IoU with the track's predicted box (gated by embedding distance), or, for fast motion, by a
 /// close embedding near the track; the rest start new tracks; tracks unmatched for more than
 /// <see cref="FaceTrackerOptions.MaxMissedDetections"/> rounds end. Between detection frames (<see cref="Carry"/>)
-/// boxes are carried forward (moved with their velocity). With a gallery, a track is named by the mean of its embeddings
-/// (steadier than single frames); without, by a decayed vote of its observations' identities. A track needs
+/// boxes are carried forward (moved with their velocity). With a gallery, a track is named by the gallery's rule on the
+/// evidence of all its frames; without, by a decayed vote of its observations' identities. A track needs
 /// <see cref="FaceTrackerOptions.MinHitsToName"/> observations before it carries a name.
 /// </summary>
 public sealed class FaceTracker
@@ -195,7 +203,7 @@ public sealed class FaceTracker
 
     private readonly Gallery? _gallery;
 
-    /// <param name="gallery">Names tracks from their mean embeddings; null: tracks vote with their observations' identities.</param>
+    /// <param name="gallery">Names tracks from the evidence of their frames; null: tracks vote with their observations' identities.</param>
     public FaceTracker(FaceTrackerOptions? options = null, Gallery? gallery = null)
     {
         Options = options ?? new FaceTrackerOptions();
@@ -248,7 +256,7 @@ public sealed class FaceTracker
         for (int oi = 0; oi < observations.Count; oi++)
         {
             if (obsUsed[oi]) continue;
-            var t = new FaceTrack(_nextId++, frame, observations[oi]);
+            var t = new FaceTrack(_nextId++, frame, observations[oi], _gallery);
             Name(t, observations[oi]);
             _tracks.Add(t);
         }
@@ -257,7 +265,7 @@ public sealed class FaceTracker
 
     private void Name(FaceTrack t, FaceObservation o)
     {
-        if (_gallery is not null) t.Identify(_gallery, Options.MinHitsToName);
+        if (_gallery is not null) t.Identify(Options.MinHitsToName);
         else t.Vote(o, Options.VoteDecay, Options.MinHitsToName);
     }
 

@@ -22,8 +22,8 @@ public sealed record VideoRecognizerOptions
     /// Without it every detection is identified alone and <see cref="Every"/> must be 1.</summary>
     public bool Track { get; init; } = true;
 
-    /// <summary>A person appears at most once per frame: when several faces get the same name, only the nearest keeps it
-    /// (default true).</summary>
+    /// <summary>A person appears at most once per frame: when several faces get the same name, only the most confident
+    /// keeps it (default true).</summary>
     public bool OnePerPerson { get; init; } = true;
 
     public FaceTrackerOptions Tracker { get; init; } = new();
@@ -185,10 +185,15 @@ public sealed class VideoRecognizer
     {
         var faces = _pipeline.Detect(frame).Where(f => MathF.Max(f.Box.Width, f.Box.Height) >= Options.MinFaceSize).ToList();
         if (faces.Count == 0) return [];
-        var embeddings = _pipeline.Embedder.EmbedBatch(faces.Select(f => _pipeline.Aligner.Align(frame, f)).ToList());
+        var norms = new float[faces.Count];
+        var embeddings = _pipeline.Embedder.EmbedBatch(faces.Select(f => _pipeline.Aligner.Align(frame, f)).ToList(), norms);
         var result = new FaceObservation[faces.Count];
         for (int i = 0; i < faces.Count; i++)
-            result[i] = new FaceObservation(faces[i].Box, embeddings[i], _gallery.Identify(embeddings[i]));
+        {
+            var probe = new FaceProbe(embeddings[i], MathF.Min(faces[i].Box.Width, faces[i].Box.Height), faces[i].Score, norms[i]);
+            // Tracks decide from their accumulated evidence; the per-frame answer is only needed without tracking.
+            result[i] = new FaceObservation(faces[i].Box, probe, Options.Track ? Identification.Nobody : _gallery.Identify(probe));
+        }
         return result;
     }
 
@@ -198,11 +203,11 @@ public sealed class VideoRecognizer
         ArgumentNullException.ThrowIfNull(tracker);
         if (!Options.Track)
         {
-            var single = (observations ?? []).Select(o => new VideoDetection(frame, o.Identity.Person, o.Box, o.Identity.Distance, 0, true)).ToList();
+            var single = (observations ?? []).Select(o => new VideoDetection(frame, o.Identity.Person, o.Box, o.Identity.Distance, 0, true, o.Identity)).ToList();
             return Options.OnePerPerson ? OnePerPerson(single) : single;
         }
         var tracks = observations is null ? tracker.Carry(frame) : tracker.Update(frame, observations);
-        var found = tracks.Select(t => new VideoDetection(frame, t.Person, t.Box, t.Distance, t.Id, t.DetectedNow)).ToList();
+        var found = tracks.Select(t => new VideoDetection(frame, t.Person, t.Box, t.Distance, t.Id, t.DetectedNow, t.Identity)).ToList();
         return Options.OnePerPerson ? OnePerPerson(found) : found;
     }
 
@@ -215,7 +220,7 @@ public sealed class VideoRecognizer
             for (int j = i + 1; j < found.Count; j++)
             {
                 if (found[j].Person != p) continue;
-                if (found[j].Distance < found[i].Distance)
+                if (found[j].Identity.Confidence > found[i].Identity.Confidence)
                 {
                     found[i] = found[i] with { Person = null };
                     break;

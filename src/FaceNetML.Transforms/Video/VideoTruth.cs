@@ -1,6 +1,7 @@
 using System.Drawing;
 using System.Globalization;
 using System.Text;
+using FaceNetML.Recognition;
 
 namespace FaceNetML.Video;
 
@@ -13,7 +14,7 @@ public sealed record TruthBox(int Frame, string Person, RectangleF Box);
 /// nearest person when unknown). <see cref="Detected"/> is false on frames where the tracker carried the box
 /// without running the detector.
 /// </summary>
-public sealed record VideoDetection(int Frame, string? Person, RectangleF Box, float Distance, int TrackId = 0, bool Detected = true)
+public sealed record VideoDetection(int Frame, string? Person, RectangleF Box, float Distance, int TrackId = 0, bool Detected = true, Identification Identity = default)
 {
     /// <summary>The label written for unknown faces in CSV files.</summary>
     public const string UnknownLabel = "unknown";

@@ -14,10 +14,10 @@ public sealed class FaceTrackerTests
     }
 
     private static FaceObservation O(float x, float y, float[] e, string? person = null) =>
-        new(new RectangleF(x, y, 40, 40), e, new Identification(person, person is null ? 1.3f : 0.5f, person));
+        new(new RectangleF(x, y, 40, 40), new FaceProbe(e), new Identification(person, 1, person is null ? 1.3f : 0.5f, person, null, float.PositiveInfinity));
 
     [TestMethod]
-    public void Update_KeepsIdsByOverlap_AndNamesTracksFromTheirMeanEmbedding()
+    public void Update_KeepsIdsByOverlap_AndNamesTracksFromTheEvidenceOfTheirFrames()
     {
         var gallery = new Gallery("m", 1.1f);
         gallery.Add("Ann", E(1, 0, 0));

@@ -1,0 +1,122 @@
+using FaceNetML.Detection;
+using FaceNetML.Imaging;
+using FaceNetML.Pipeline;
+using FaceNetML.Verification;
+
+namespace FaceNetML.Recognition;
+
+/// <summary>
+/// Builds galleries from photos. Each photo gives one flip-augmented embedding: the normalised sum of the embeddings of
+/// the aligned face and of its mirror image (steadier than either). Doubtful photos get a one-line warning each: no
+/// face (skipped), several faces (the central large one is used), a tiny face, or a face far from the person's other
+/// photos (over the model's verification threshold from their template: perhaps someone else).
+/// </summary>
+public static class GalleryEnrolment
+{
+    /// <summary>Faces whose shorter box side is under this many pixels are enrolled with a warning: too small to
+    /// make a reliable template.</summary>
+    public const int TinyFace = 40;
+
+    /// <summary>The enrolment embedding of one face: normalised sum of the face's and its mirror's embeddings.</summary>
+    public static float[] EmbedFace(FacePipeline pipeline, RgbImage image, DetectedFace face)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var crop = pipeline.Aligner.Align(image, face);
+        var both = pipeline.Embedder.EmbedBatch([crop, PixelOps.Mirror(crop)]);
+        var fused = new float[both[0].Length];
+        for (int i = 0; i < fused.Length; i++) fused[i] = both[0][i] + both[1][i];
+        EmbeddingDistance.L2Normalize(fused);
+        return fused;
+    }
+
+    /// <summary>
+    /// Builds a gallery from <paramref name="folder"/>: one sub-folder per person (its name is the person's name),
+    /// one or more photos each. The face of each photo is the centred-and-large one (<see cref="FaceSelection.Primary"/>).
+    /// </summary>
+    /// <exception cref="BadInputException">The folder is missing, has no person sub-folders, or no usable photo at all.</exception>
+    public static Gallery FromFolder(FacePipeline pipeline, string folder, Action<int, int>? onProgress = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+            throw new BadInputException($"{folder}: gallery folder not found");
+        var people = Directory.GetDirectories(folder).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
+        var photos = people
+            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile)
+                .OrderBy(f => f, StringComparer.Ordinal).Select(f => (Person: Path.GetFileName(d), Path: f)))
+            .ToList();
+        if (photos.Count == 0)
+            throw new BadInputException($"{folder}: no photos found (expected one sub-folder per person holding .jpg/.png photos)");
+        var gallery = FromPhotos(pipeline, photos, onProgress);
+        foreach (var person in people.Select(Path.GetFileName).Where(n => gallery[n!] is null))
+            gallery.Warn($"{person}: no usable photo, not enrolled");
+        return gallery;
+    }
+
+    /// <summary>Builds a gallery from (person, photo) pairs; see <see cref="FromFolder"/>.</summary>
+    /// <exception cref="BadInputException">No usable face in any photo.</exception>
+    public static Gallery FromPhotos(FacePipeline pipeline, IReadOnlyList<(string Person, string Path)> photos, Action<int, int>? onProgress = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(photos);
+        var results = new PhotoResult[photos.Count];
+        int done = 0;
+        Parallel.For(0, photos.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, pipeline.Options.Parallelism) }, i =>
+        {
+            results[i] = EmbedPhoto(pipeline, photos[i].Path);
+            onProgress?.Invoke(Interlocked.Increment(ref done), photos.Count);
+        });
+
+        var gallery = new Gallery(pipeline.Model.Name, pipeline.Threshold);
+        for (int i = 0; i < photos.Count; i++)
+        {
+            if (results[i].Embedding is { } e) gallery.Add(photos[i].Person, e, photos[i].Path);
+            if (results[i].Warning is { } w) gallery.Warn(w);
+        }
+        if (gallery.People.Count == 0)
+            throw new BadInputException($"no usable face in any of {photos.Count} gallery photos ({(gallery.Warnings.Count > 0 ? gallery.Warnings[0] : "none given")})");
+        WarnOutliers(gallery);
+        return gallery;
+    }
+
+    /// <summary>Warns about each photo farther than the verification threshold from the template of the person's other photos.</summary>
+    public static void WarnOutliers(Gallery gallery)
+    {
+        foreach (var p in gallery.People.Where(p => p.Embeddings.Count >= 2))
+        {
+            for (int i = 0; i < p.Embeddings.Count; i++)
+            {
+                var others = new float[p.Embeddings[i].Length];
+                for (int j = 0; j < p.Embeddings.Count; j++)
+                    if (j != i)
+                        for (int k = 0; k < others.Length; k++) others[k] += p.Embeddings[j][k];
+                EmbeddingDistance.L2Normalize(others);
+                float d = EmbeddingDistance.Euclidean(others, p.Embeddings[i]);
+                if (d >= gallery.Threshold)
+                    gallery.Warn($"{p.Sources[i]}: far from {p.Name}'s other photos (distance {d:F2} >= {gallery.Threshold:F2}): a different person?");
+            }
+        }
+    }
+
+    private readonly record struct PhotoResult(float[]? Embedding, string? Warning);
+
+    private static PhotoResult EmbedPhoto(FacePipeline pipeline, string path)
+    {
+        try
+        {
+            var image = ImageDecoder.Decode(path);
+            var faces = pipeline.Detect(image);
+            var face = FaceSelection.Primary(faces, image.Width, image.Height);
+            if (face is null) return new(null, $"{path}: no face found, skipped");
+            string? warning = null;
+            float side = MathF.Min(face.Box.Width, face.Box.Height);
+            if (faces.Count > 1) warning = $"{path}: {faces.Count} faces, the central large one was enrolled";
+            else if (side < TinyFace) warning = $"{path}: tiny face ({side:F0} px < {TinyFace}), a weak template";
+            return new(EmbedFace(pipeline, image, face), warning);
+        }
+        catch (BadInputException e)
+        {
+            return new(null, e.Message + ", skipped");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FaceNetML.Recognition;
+
+/// <summary>
+/// The gallery JSON format (<c>facenetml-gallery/2</c>: model, verification threshold, identification rule, people
+/// with their embeddings and sources). Version 1 files (no rule) load with the model's default rule. Loading validates
+/// everything: finite values, one embedding length, non-empty people, a rule for the same model.
+/// </summary>
+public static class GalleryFile
+{
+    public const string FormatName = "facenetml-gallery/2";
+    private const string FormatV1 = "facenetml-gallery/1";
+
+    /// <summary>Writes the gallery as JSON (written to a temporary file first, then moved into place).</summary>
+    public static void Save(Gallery gallery, string path)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        var dto = new Dto
+        {
+            Format = FormatName,
+            Model = gallery.Model,
+            Threshold = gallery.Threshold,
+            Rule = JsonSerializer.SerializeToElement(gallery.Rule, IdentificationRule.JsonOptions),
+            People = gallery.People.Select(p => new PersonDto { Name = p.Name, Sources = [.. p.Sources], Embeddings = [.. p.Embeddings] }).ToList(),
+        };
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new BadInputException($"{path}: is a folder, not a gallery file");
+        var dir = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var temp = full + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(dto, JsonOptions));
+        File.Move(temp, full, overwrite: true);
+    }
+
+    /// <summary>Reads and validates a gallery written by <see cref="Save"/>.</summary>
+    /// <exception cref="BadInputException">Missing file, malformed JSON, or an invalid gallery (one line naming the file).</exception>
+    public static Gallery Load(string path)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"{path}: gallery file not found");
+        Dto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize<Dto>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"{path}: not a gallery JSON file ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+        if (dto is null || dto.Model is null || dto.People is null)
+            throw new BadInputException($"{path}: not a gallery JSON file (needs model, threshold, people)");
+        if (dto.Format is not (FormatName or FormatV1))
+            throw new BadInputException($"{path}: unknown gallery format '{dto.Format}' (expected {FormatName})");
+        try
+        {
+            var rule = dto.Rule is { ValueKind: JsonValueKind.Object } r ? IdentificationRule.Parse(r.GetRawText(), path + " (rule)") : null;
+            var gallery = new Gallery(dto.Model, dto.Threshold, rule);
+            foreach (var p in dto.People)
+            {
+                if (string.IsNullOrWhiteSpace(p.Name)) throw new ArgumentException("a person without a name");
+                if (p.Embeddings is null || p.Embeddings.Count == 0) throw new ArgumentException($"person '{p.Name}' has no embeddings");
+                for (int i = 0; i < p.Embeddings.Count; i++)
+                {
+                    if (p.Embeddings[i] is null) throw new ArgumentException($"person '{p.Name}' has an empty embedding");
+                    gallery.Add(p.Name, p.Embeddings[i], p.Sources is { } s && i < s.Count ? s[i] : "");
+                }
+            }
+            if (gallery.People.Count == 0) throw new ArgumentException("no people");
+            return gallery;
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"{path}: invalid gallery ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // 1e39 and friends read as infinity and are refused by Gallery.Add, not by the parser.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private sealed class Dto
+    {
+        public string? Format { get; set; }
+        public string? Model { get; set; }
+        public float Threshold { get; set; }
+        public JsonElement? Rule { get; set; }
+        public List<PersonDto>? People { get; set; }
+    }
+
+    private sealed class PersonDto
+    {
+        public string? Name { get; set; }
+        public List<string>? Sources { get; set; }
+        public List<float[]>? Embeddings { get; set; }
+    }
+}

@@ -1,0 +1,86 @@
+using FaceNetML.Imaging;
+using FaceNetML.Pipeline;
+
+namespace FaceNetML.Recognition;
+
+/// <summary>The 1:N figures of a gallery and a set of probe photos: the rule's and nearest distance's.</summary>
+public sealed record IdentificationEvaluation(
+    OpenSetMetrics Rule, OpenSetMetrics Distance, IdentificationRule RuleUsed, int Probes, IReadOnlyList<string> Errors)
+{
+    /// <summary>FPIR and DIR at the rule's own threshold (what the product does).</summary>
+    public double FpirAtThreshold => Rule.FpirAt(RuleUsed.Threshold);
+    public double DirAtThreshold => Rule.DirAt(RuleUsed.Threshold);
+}
+
+/// <summary>
+/// Open-set identification of probe photos against a gallery (<c>facenetml eval identify</c>): every probe whose person
+/// is enrolled is a mate search, every other one a non-mate (stranger) search. The chosen face of each probe is
+/// identified alone with the gallery's rule; rank-1, DIR at FPIR and the DET curve follow
+/// (<see cref="OpenSetMetrics"/>), for the rule's confidence and, for comparison, for the nearest distance alone.
+/// </summary>
+public static class IdentificationEvaluator
+{
+    /// <summary>Probes from a folder with one sub-folder per person.</summary>
+    public static List<(string Person, string Path)> Photos(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new BadInputException($"{folder}: folder not found");
+        var photos = Directory.GetDirectories(folder).OrderBy(d => d, StringComparer.Ordinal)
+            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(d), f)))
+            .ToList();
+        if (photos.Count == 0) throw new BadInputException($"{folder}: no photos found (expected one sub-folder per person)");
+        return photos;
+    }
+
+    /// <summary>
+    /// Splits one LFW-style folder into a gallery and probes (seeded): among people with more than
+    /// <paramref name="enrol"/> photos, half are enrolled with their first <paramref name="enrol"/> photos and searched with
+    /// the rest; everyone else is a stranger searched with all their photos.
+    /// </summary>
+    public static (List<(string Person, string Path)> Gallery, List<(string Person, string Path)> Probes) Split(string folder, int enrol, int seed)
+    {
+        if (enrol < 1) throw new BadInputException($"--enrol must be at least 1, got {enrol}");
+        var byPerson = Photos(folder).GroupBy(p => p.Person).ToList();
+        var rng = new Random(seed);
+        var gallery = new List<(string, string)>();
+        var probes = new List<(string, string)>();
+        foreach (var g in byPerson.OrderBy(_ => rng.Next()).ToList())
+        {
+            var photos = g.ToList();
+            if (photos.Count > enrol && rng.Next(2) == 0)
+            {
+                gallery.AddRange(photos.Take(enrol));
+                probes.AddRange(photos.Skip(enrol));
+            }
+            else probes.AddRange(photos);
+        }
+        if (gallery.Count == 0) throw new BadInputException($"{folder}: nobody has more than {enrol} photos to enrol");
+        return (gallery, probes);
+    }
+
+    public static IdentificationEvaluation Evaluate(FacePipeline pipeline, Gallery gallery, IReadOnlyList<(string Person, string Path)> probes, Action<int>? onProgress = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(gallery);
+        ArgumentNullException.ThrowIfNull(probes);
+        if (!string.Equals(gallery.Model, pipeline.Model.Name, StringComparison.Ordinal))
+            throw new BadInputException($"the gallery was built with model '{gallery.Model}', the pipeline uses '{pipeline.Model.Name}'");
+        var results = pipeline.EmbedFiles(probes.Select(p => p.Path).ToList(), onProgress);
+        var rule = new List<OpenSetSearch>();
+        var distance = new List<OpenSetSearch>();
+        var errors = new List<string>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            if (results[i].Result is not { } face)
+            {
+                errors.Add(results[i].Error!);
+                continue;
+            }
+            var id = gallery.Identify(FaceProbe.From(face));
+            bool mate = gallery[probes[i].Person] is not null;
+            bool correct = mate && id.Nearest == probes[i].Person;
+            rule.Add(new OpenSetSearch(id.Confidence, mate, correct));
+            distance.Add(new OpenSetSearch(-id.Distance, mate, correct));
+        }
+        return new IdentificationEvaluation(new OpenSetMetrics(rule), new OpenSetMetrics(distance), gallery.Rule, results.Count, errors);
+    }
+}
