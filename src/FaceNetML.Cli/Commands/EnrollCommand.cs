@@ -10,7 +10,7 @@ internal static class EnrollCommand
     public static Command Create()
     {
         var dir = new Argument<string>("gallery-dir") { Description = "Folder with one sub-folder of photos per person" };
-        var output = new Option<string>("--out") { Description = "Gallery file to write", DefaultValueFactory = _ => "gallery.json" };
+        var output = new Option<string>("--out") { Description = "Gallery file to write", DefaultValueFactory = _ => "gallery.json", Validators = { OptionValidation.OutputFile } };
         var command = new Command("enroll", "Build a gallery (gallery.json) from a folder of people") { dir, output, CliContext.Model, CliContext.MinFace, CliContext.Threads };
         command.SetAction(parse =>
         {

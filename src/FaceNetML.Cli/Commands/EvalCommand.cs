@@ -13,7 +13,7 @@ internal static class EvalCommand
         var pairsFile = new Option<string>("--pairs") { Description = "LFW pairs.txt (header 'K N': K folds of N same + N different pairs)", Required = true };
         var images = new Option<string?>("--images") { Description = "Image folder (<name>/<name>_NNNN.jpg); default: images/ beside pairs.txt" };
         var foldsFromHeader = new Option<bool>("--folds-from-header") { Description = "Take the fold count from the header (always done; accepted for compatibility)" };
-        var rocCsv = new Option<string?>("--roc-csv") { Description = "Write the ROC curve (far,tar,threshold) to this CSV file" };
+        var rocCsv = new Option<string?>("--roc-csv") { Description = "Write the ROC curve (far,tar,threshold) to this CSV file", Validators = { OptionValidation.OutputFile } };
         var lfw = new Command("lfw", "Evaluate face verification on LFW-format pairs") { pairsFile, images, foldsFromHeader, rocCsv, CliContext.Model, CliContext.MinFace, CliContext.Threads };
         lfw.SetAction(parse =>
         {

@@ -20,12 +20,13 @@ internal static class VideoCommand
         var output = new Option<string?>("--out") { Description = "Write an annotated MP4 (H.264) here" };
         var csv = new Option<string?>("--csv") { Description = "Write detections (frame,person,x,y,width,height,distance) here" };
         var every = new Option<int>("--every") { Description = "Run the detector every N frames; the tracker carries boxes in between", DefaultValueFactory = _ => 1 };
-        var threshold = new Option<float?>("--threshold") { Description = "Identification distance threshold (default: the model's)" };
+        var threshold = new Option<float?>("--threshold") { Description = "Identification distance threshold (default: the model's)" }.PositiveFinite();
         var saveGallery = new Option<string?>("--save-gallery") { Description = "Also save the gallery's embeddings as JSON here (reuse with --gallery FILE)" };
         var command = new Command("video", "Find the gallery's people in a video; annotate and score it")
         {
             video, gallery, truth, output, csv, every, threshold, saveGallery, CliContext.Model, CliContext.MinFace, CliContext.Threads,
         };
+        OptionValidation.OutputFiles(output, csv, saveGallery);
         command.SetAction(parse =>
         {
             bool json = parse.GetValue(CliContext.Json);
