@@ -146,7 +146,8 @@ public sealed class LfwPairs
         // The header is only a promise: a count beyond any real file is refused, and nothing is reserved for it.
         long promised = 2L * folds * perFold;
         if (promised > MaxPairs)
-            throw Bad($"the header promises {promised:N0} pairs ({folds} folds x {perFold} same + {perFold} different), more than the {MaxPairs:N0} a pairs file may hold");
+            throw Bad($"the header promises {promised.ToString("N0", CultureInfo.InvariantCulture)} pairs ({folds} folds x {perFold} same + {perFold} different), " +
+                      $"more than the {MaxPairs.ToString("N0", CultureInfo.InvariantCulture)} a pairs file may hold");
         var pairs = new List<LfwPair>((int)Math.Min(promised, 1 << 16));
         for (var fold = 0; fold < folds; fold++)
         {
