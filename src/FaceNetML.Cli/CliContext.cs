@@ -27,12 +27,12 @@ internal static class CliContext
     {
         Description = $"Refuse images with more pixels than this, read from the header before decoding (default {ImageDecoder.DefaultMaxPixels / 1e6:0})",
         DefaultValueFactory = _ => ImageDecoder.DefaultMaxPixels / 1e6, Recursive = true,
-    }.PositiveFinite();
+    }.PositiveFinite(ImageDecoder.LargestMaxPixels / 1e6);
     public static readonly Option<double> DetectionMegapixels = new Option<double>("--detection-megapixels")
     {
         Description = $"Larger photos are searched for faces on a copy downscaled to this size, which bounds memory (default {new MtcnnOptions().MaxDetectionPixels / 1e6:0})",
         DefaultValueFactory = _ => new MtcnnOptions().MaxDetectionPixels / 1e6, Recursive = true,
-    }.PositiveFinite();
+    }.PositiveFinite(ImageDecoder.LargestMaxPixels / 1e6);
     public static readonly Option<string?> Model = new("--model") { Description = "Embedding model: a built-in name (mobilefacenet) or a folder/.onnx with manifest.json", Recursive = true };
 
     private static readonly JsonSerializerOptions JsonOptions = new()
@@ -57,7 +57,7 @@ internal static class CliContext
     public static MtcnnOptions DetectionOptions(ParseResult parse) => new()
     {
         MinFaceSize = parse.GetValue(MinFace),
-        MaxDetectionPixels = Math.Max(10_000, (long)(parse.GetValue(DetectionMegapixels) * 1e6)),
+        MaxDetectionPixels = (long)Math.Max(10_000, parse.GetValue(DetectionMegapixels) * 1e6),
     };
 
     public static FacePipelineOptions PipelineOptions(ParseResult parse, FaceChoice choice = FaceChoice.Largest, bool fallback = false)

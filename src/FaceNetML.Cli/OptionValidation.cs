@@ -37,13 +37,14 @@ internal static class OptionValidation
         return option;
     }
 
-    /// <summary>Refuses NaN, infinities, zero and negative values.</summary>
-    public static Option<double> PositiveFinite(this Option<double> option)
+    /// <summary>Refuses NaN, infinities, zero, negative values and values over <paramref name="maximum"/>.</summary>
+    public static Option<double> PositiveFinite(this Option<double> option, double maximum = double.MaxValue)
     {
         option.Validators.Add(r =>
         {
             var v = r.GetValueOrDefault<double>();
             if (!(double.IsFinite(v) && v > 0)) r.AddError($"{r.Option.Name} must be a positive finite number, got {v}");
+            else if (v > maximum) r.AddError($"{r.Option.Name} must be at most {maximum}, got {v}");
         });
         return option;
     }

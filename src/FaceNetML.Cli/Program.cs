@@ -29,7 +29,7 @@ if (parse.Errors.Count > 0)
     CliContext.Error($"error: {parse.Errors[0].Message} (see facenetml --help)");
     return CliContext.Finish(ExitCodes.BadInput, json);
 }
-ImageDecoder.MaxPixels = (long)(parse.GetValue(CliContext.MaxMegapixels) * 1e6);
+ImageDecoder.MaxPixels = (long)Math.Max(1, parse.GetValue(CliContext.MaxMegapixels) * 1e6);
 int code;
 try
 {

@@ -15,6 +15,9 @@ public static class ImageDecoder
     /// <summary>The default pixel budget: 50 megapixels.</summary>
     public const long DefaultMaxPixels = 50_000_000;
 
+    /// <summary>The largest budget that can be set: 2^28 pixels, whose RGBA still fits one array.</summary>
+    public const long LargestMaxPixels = 1L << 28;
+
     private static long _maxPixels = DefaultMaxPixels;
 
     /// <summary>
@@ -28,6 +31,7 @@ public static class ImageDecoder
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, LargestMaxPixels);
             Interlocked.Exchange(ref _maxPixels, value);
         }
     }

@@ -25,6 +25,8 @@ public sealed class HostileArgumentTests
     [DataRow("video {photo} --gallery {dir} --csv {dir}", "is a folder")]
     [DataRow("detect {photo} --max-megapixels 0", "--max-megapixels must be a positive finite number")]
     [DataRow("detect {photo} --max-megapixels NaN", "--max-megapixels must be a positive finite number")]
+    [DataRow("detect {photo} --max-megapixels 1e300", "--max-megapixels must be at most 268.435456")]
+    [DataRow("detect {photo} --detection-megapixels -4", "--detection-megapixels must be a positive finite number")]
     [DataRow("detect {photo} --no-such-option", "--no-such-option")]
     [DataRow("verify {photo}", "Required argument missing")]
     public void IsRefusedWithOneLineAndOneJsonObject(string command, string error)
