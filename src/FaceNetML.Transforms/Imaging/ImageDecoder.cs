@@ -102,31 +102,34 @@ public static class ImageDecoder
 
         // Keep the codec's colour space so no colour conversion happens; only the pixel format changes.
         var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul, info.ColorSpace);
-        var rgba = new byte[checked(w * h * 4)];
-        SKCodecResult result;
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
-        try
+        // The RGBA scratch lives outside the GC heap and is freed as soon as the RGB image is made: a garbage
+        // 4-byte-per-pixel array per large photo otherwise stays until the next full collection, which doubled
+        // the peak memory of a batch of large photos.
+        nuint bytes = checked((nuint)w * (nuint)h * 4);
+        unsafe
         {
-            result = codec.GetPixels(target, handle.AddrOfPinnedObject());
+            void* rgba = NativeMemory.Alloc(bytes);
+            try
+            {
+                var result = codec.GetPixels(target, (IntPtr)rgba);
+                switch (result)
+                {
+                    case SKCodecResult.Success:
+                        break;
+                    case SKCodecResult.IncompleteInput:
+                    case SKCodecResult.ErrorInInput:
+                    case SKCodecResult.InvalidInput:
+                        throw new ImageDecodeException($"{name}: corrupt or truncated image data");
+                    default:
+                        throw new ImageDecodeException($"{name}: cannot decode image ({result})");
+                }
+                return Orient(new ReadOnlySpan<byte>(rgba, checked((int)bytes)), w, h, codec.EncodedOrigin);
+            }
+            finally
+            {
+                NativeMemory.Free(rgba);
+            }
         }
-        finally
-        {
-            handle.Free();
-        }
-
-        switch (result)
-        {
-            case SKCodecResult.Success:
-                break;
-            case SKCodecResult.IncompleteInput:
-            case SKCodecResult.ErrorInInput:
-            case SKCodecResult.InvalidInput:
-                throw new ImageDecodeException($"{name}: corrupt or truncated image data");
-            default:
-                throw new ImageDecodeException($"{name}: cannot decode image ({result})");
-        }
-
-        return Orient(rgba, w, h, codec.EncodedOrigin);
     }
 
     /// <summary>Converts BGRA32 pixels (the layout of ML.NET's <c>MLImage.Pixels</c>) to RGB, dropping alpha.</summary>
@@ -151,7 +154,7 @@ public static class ImageDecoder
     /// Drops alpha and applies the EXIF orientation: display pixel (dx, dy) reads stored pixel
     /// <c>start + dx * stepX + dy * stepY</c> (in pixels of the stored w x h image).
     /// </summary>
-    private static RgbImage Orient(byte[] rgba, int w, int h, SKEncodedOrigin origin)
+    private static RgbImage Orient(ReadOnlySpan<byte> rgba, int w, int h, SKEncodedOrigin origin)
     {
         // Display size: the four "transposing" orientations swap width and height.
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
@@ -179,7 +182,7 @@ public static class ImageDecoder
         }
 
         var rgb = new byte[dw * dh * 3];
-        var src = rgba.AsSpan();
+        var src = rgba;
         var d = 0;
         for (var y = 0; y < dh; y++)
         {
