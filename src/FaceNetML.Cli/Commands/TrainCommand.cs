@@ -27,7 +27,7 @@ internal static class TrainCommand
         var p = new Option<int>("--identities-per-batch") { Description = "P: identities per batch", DefaultValueFactory = _ => 16 };
         var k = new Option<int>("--images-per-identity") { Description = "K: images per identity in a batch", DefaultValueFactory = _ => 4 };
         var optimizer = new Option<FastFaceNetOptimizer>("--optimizer") { Description = "AdaGrad (the paper's), Adam or Sgd", DefaultValueFactory = _ => FastFaceNetOptimizer.AdaGrad };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.02 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.02 }.PositiveFinite();
         var margin = new Option<float>("--margin") { Description = "Triplet margin α (squared distances)", DefaultValueFactory = _ => 0.2f };
         var simWeight = new Option<float>("--distill-similarity") { Description = "Weight of relational distillation (batch similarity matrices)", DefaultValueFactory = _ => 1f };
         var projWeight = new Option<float>("--distill-projection") { Description = "Weight of direct distillation (projected embedding vs teacher)", DefaultValueFactory = _ => 1f };

@@ -16,6 +16,7 @@ public sealed class HostileArgumentTests
     [DataRow("cluster {dir} --k -1", "--k must be at least 1")]
     [DataRow("train --data {dir} --out {dir}/m.onnx --epochs -1", "--epochs must be at least 1")]
     [DataRow("train --data {dir} --out {dir}/m.onnx --epochs 0", "--epochs must be at least 1")]
+    [DataRow("train --data {dir} --out {dir}/m.onnx --lr NaN", "--lr must be a positive finite number")]
     [DataRow("verify {photo} {photo} --threshold NaN", "--threshold must be a positive finite number")]
     [DataRow("verify {photo} {photo} --threshold -1", "--threshold must be a positive finite number")]
     [DataRow("verify {photo} {photo} --threshold Infinity", "--threshold must be a positive finite number")]
