@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FaceNetML.Detection;
+using FaceNetML.Imaging;
 using FaceNetML.Models;
 using FaceNetML.Pipeline;
 using FaceNetML.Recognition;
@@ -14,8 +16,24 @@ internal static class CliContext
 {
     public static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object on stdout and nothing else", Recursive = true };
     public static readonly Option<string?> Models = new("--models") { Description = "Model store folder (default $FACENETML_MODELS or ~/.cache/facenetml/models)", Recursive = true };
-    public static readonly Option<int> MinFace = new("--min-face") { Description = "Smallest face to detect, in pixels", DefaultValueFactory = _ => 20, Recursive = true };
-    public static readonly Option<int> Threads = new("--threads") { Description = "Images processed in parallel (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount, Recursive = true };
+    public static readonly Option<int> MinFace = new Option<int>("--min-face")
+    {
+        Description = $"Smallest face to detect, in pixels (at least {MtcnnOptions.SmallestMinFaceSize}, the detector window)", DefaultValueFactory = _ => 20, Recursive = true,
+    }.AtLeast(MtcnnOptions.SmallestMinFaceSize, "the detector window; smaller would upscale the image");
+    public static readonly Option<int> Threads = new Option<int>("--threads")
+    {
+        Description = "Images processed in parallel (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount, Recursive = true,
+    }.AtLeast(1);
+    public static readonly Option<double> MaxMegapixels = new Option<double>("--max-megapixels")
+    {
+        Description = $"Refuse images with more pixels than this, read from the header before decoding (default {ImageDecoder.DefaultMaxPixels / 1e6:0})",
+        DefaultValueFactory = _ => ImageDecoder.DefaultMaxPixels / 1e6, Recursive = true,
+    }.PositiveFinite(ImageDecoder.LargestMaxPixels / 1e6);
+    public static readonly Option<double> DetectionMegapixels = new Option<double>("--detection-megapixels")
+    {
+        Description = $"Larger photos are searched for faces on a copy downscaled to this size, which bounds memory (default {new MtcnnOptions().MaxDetectionPixels / 1e6:0})",
+        DefaultValueFactory = _ => new MtcnnOptions().MaxDetectionPixels / 1e6, Recursive = true,
+    }.PositiveFinite(ImageDecoder.LargestMaxPixels / 1e6);
     public static readonly Option<string?> Model = new("--model") { Description = "Embedding model: a built-in name (mobilefacenet) or a folder/.onnx with manifest.json", Recursive = true };
 
     private static readonly JsonSerializerOptions JsonOptions = new()
@@ -23,6 +41,8 @@ internal static class CliContext
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Messages and paths as written ("+", "'", accents), not \u escapes: stdout is not HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Progress and notes go to stderr so stdout carries only results.</summary>
@@ -34,6 +54,13 @@ internal static class CliContext
         return dir is null ? ModelStore.Default : new ModelStore(dir);
     }
 
+    /// <summary>Detector settings from <c>--min-face</c> and <c>--detection-megapixels</c>.</summary>
+    public static MtcnnOptions DetectionOptions(ParseResult parse) => new()
+    {
+        MinFaceSize = parse.GetValue(MinFace),
+        MaxDetectionPixels = (long)Math.Max(10_000, parse.GetValue(DetectionMegapixels) * 1e6),
+    };
+
     public static FacePipelineOptions PipelineOptions(ParseResult parse, FaceChoice choice = FaceChoice.Largest, bool fallback = false)
     {
         var model = parse.GetValue(Model);
@@ -41,23 +68,32 @@ internal static class CliContext
         {
             Store = Store(parse),
             Model = model is null ? FaceModels.MobileFaceNet : FaceModels.Parse(model),
-            Detection = new MtcnnOptions { MinFaceSize = parse.GetValue(MinFace) },
+            Detection = DetectionOptions(parse),
             Parallelism = Math.Max(1, parse.GetValue(Threads)),
             Choice = choice,
             FallBackToCentreCrop = fallback,
         };
     }
 
-    /// <summary>Refuses an output path that is a folder (exit 2 with one line).</summary>
-    public static void CheckOutputFile(string path, string option)
+    /// <summary>The command's <c>--json</c> answer; printed once when the program ends (see <see cref="JsonReply"/>).</summary>
+    public static void WriteJson(object value) => JsonReply.Set(value, JsonOptions);
+
+    /// <summary>One line on stderr, Spectre markup-safe. The first <c>error: </c> line is also the <c>error</c> of the JSON answer.</summary>
+    public static void Error(string message)
     {
-        if (Directory.Exists(path)) throw new BadInputException($"{option} {path}: is a folder, not a file");
+        var line = message.ReplaceLineEndings(" ");
+        const string prefix = "error: ";
+        if (line.StartsWith(prefix, StringComparison.Ordinal)) JsonReply.NoteError(line[prefix.Length..]);
+        Console.Error.WriteLine(line);
     }
 
-    public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
-
-    /// <summary>One line on stderr, Spectre markup-safe.</summary>
-    public static void Error(string message) => Console.Error.WriteLine(message.ReplaceLineEndings(" "));
+    /// <summary>Ends the run: an error line when a failure printed none, the JSON answer under <c>--json</c>; returns the exit code.</summary>
+    public static int Finish(int exitCode, bool json)
+    {
+        if (exitCode != ExitCodes.Success && !JsonReply.HasError) Error("error: " + ExitCodes.Describe(exitCode));
+        JsonReply.Print(json, exitCode, JsonOptions);
+        return exitCode;
+    }
 
     /// <summary>The JSON fields of an identification: person (null when unknown), confidence, distance, nearest,
     /// secondNearest (non-finite numbers as null).</summary>

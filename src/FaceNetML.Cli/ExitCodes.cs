@@ -10,4 +10,12 @@ internal static class ExitCodes
     public const int BadInput = 2;
     /// <summary>No face found where one is required.</summary>
     public const int NoFace = 3;
+
+    /// <summary>The message of a failure that printed no error line of its own.</summary>
+    public static string Describe(int code) => code switch
+    {
+        BadInput => "unusable input",
+        NoFace => "no face found",
+        _ => "failed",
+    };
 }

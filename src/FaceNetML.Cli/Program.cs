@@ -2,11 +2,12 @@ using System.CommandLine;
 using FaceNetML;
 using FaceNetML.Cli;
 using FaceNetML.Cli.Commands;
+using FaceNetML.Imaging;
 using FaceNetML.Models;
 
 var root = new RootCommand("facenetml: face detection, embedding, verification and LFW evaluation (FaceNetML)")
 {
-    CliContext.Json, CliContext.Models,
+    CliContext.Json, CliContext.Models, CliContext.MaxMegapixels, CliContext.DetectionMegapixels,
 };
 root.Subcommands.Add(DetectCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
@@ -21,28 +22,41 @@ root.Subcommands.Add(IdentifyRuleCommand.Create());
 root.Subcommands.Add(VideoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 
-var parse = root.Parse(args);
+// No response files: "@photo.jpg" is a file name like any other, not a list of arguments to read.
+var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+bool json = parse.Errors.Count == 0 ? parse.GetValue(CliContext.Json) : args.Contains("--json");
 if (parse.Errors.Count > 0)
 {
     CliContext.Error($"error: {parse.Errors[0].Message} (see facenetml --help)");
-    return ExitCodes.BadInput;
+    return CliContext.Finish(ExitCodes.BadInput, json);
 }
+ImageDecoder.MaxPixels = (long)Math.Max(1, parse.GetValue(CliContext.MaxMegapixels) * 1e6);
+int code;
 try
 {
-    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (BadInputException e)
+catch (Exception e) when (BadInput(e) is { } bad)
 {
-    CliContext.Error("error: " + e.Message);
-    return ExitCodes.BadInput;
+    CliContext.Error("error: " + bad.Message);
+    code = ExitCodes.BadInput;
 }
 catch (ModelFetchException e)
 {
     CliContext.Error("error: " + e.Message);
-    return ExitCodes.Failure;
+    code = ExitCodes.Failure;
 }
 catch (Exception e) when (Environment.GetEnvironmentVariable("FACENETML_DEBUG") is null)
 {
     CliContext.Error($"error: {e.GetType().Name}: {e.Message} (set FACENETML_DEBUG=1 for details)");
-    return ExitCodes.Failure;
+    code = ExitCodes.Failure;
 }
+return CliContext.Finish(code, json);
+
+// A BadInputException, also when a parallel loop wrapped it.
+static BadInputException? BadInput(Exception e) => e switch
+{
+    BadInputException b => b,
+    AggregateException a => a.Flatten().InnerExceptions.OfType<BadInputException>().FirstOrDefault(),
+    _ => null,
+};

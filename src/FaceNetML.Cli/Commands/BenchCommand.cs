@@ -14,14 +14,15 @@ internal static class BenchCommand
         var images = new Option<string?>("--images") { Description = "Folder of photos to time (searched recursively; default: $FACENETML_DATA/lfw-dev/images or ../shared/data/lfw-dev/images)" };
         var count = new Option<int>("--count") { Description = "Number of images", DefaultValueFactory = _ => 300 };
         var widths = new Option<bool>("--widths") { Description = "Also list Fast-FaceNet at widths 0.25/0.5/0.75/1 and inputs 112/160/224 (untrained, via ONNX Runtime)" };
-        var command = new Command("bench", "Measure speed per stage and of the whole pipeline") { images, count, CliContext.Model, CliContext.MinFace, CliContext.Threads, widths };
+        var memory = new Option<bool>("--memory") { Description = "Only measure peak memory of 'detect --min-face 12' against megapixels (a photo upscaled to 1-64 MP, and a 16384x16384 PNG)" };
+        var photo = new Option<string?>("--photo") { Description = "Photo for --memory (default: $FACENETML_DATA/photos/two_people.jpg or ../shared/data/photos/two_people.jpg)" };
+        var command = new Command("bench", "Measure speed per stage and of the whole pipeline") { images, count, CliContext.Model, CliContext.MinFace, CliContext.Threads, widths, memory, photo };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(memory)) return Memory(parse, parse.GetValue(photo) ?? DataPath("photos", "two_people.jpg"));
             var dir = parse.GetValue(images) ?? DefaultImages();
             if (!Directory.Exists(dir)) throw new BadInputException($"{dir}: image folder not found (use --images DIR)");
-            var files = Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
-                .Where(ImageDecoder.IsImageFile)
-                .Order(StringComparer.Ordinal).Take(Math.Max(1, parse.GetValue(count))).ToList();
+            var files = ImageFolder.Files(dir).Take(Math.Max(1, parse.GetValue(count))).ToList();
             if (files.Count == 0) throw new BadInputException($"{dir}: no image files");
             var options = CliContext.PipelineOptions(parse, FaceChoice.Centred, fallback: true);
             var pipeline = new FacePipeline(options);
@@ -114,10 +115,25 @@ internal static class BenchCommand
         try { pipeline.EmbedFile(file); } catch (BadInputException) { }
     }
 
-    private static string DefaultImages()
+    private static int Memory(ParseResult parse, string photo)
+    {
+        var rows = MemoryTable.Measure(photo, parse.GetValue(CliContext.Models), Console.Error.WriteLine);
+        if (parse.GetValue(CliContext.Json))
+            CliContext.WriteJson(new { photo, maxMegapixels = ImageDecoder.MaxPixels / 1e6, memory = rows });
+        else
+        {
+            Console.WriteLine($"peak RSS of 'facenetml detect --min-face 12' on {photo} upscaled (budget {ImageDecoder.MaxPixels / 1e6:0} MP):");
+            foreach (var r in rows) Console.WriteLine(MemoryTable.Format(r));
+        }
+        return ExitCodes.Success;
+    }
+
+    private static string DefaultImages() => DataPath("lfw-dev", "images");
+
+    private static string DataPath(params string[] parts)
     {
         var data = Environment.GetEnvironmentVariable("FACENETML_DATA");
-        if (!string.IsNullOrWhiteSpace(data)) return Path.Combine(data, "lfw-dev", "images");
-        return Path.GetFullPath(Path.Combine("..", "shared", "data", "lfw-dev", "images"));
+        if (string.IsNullOrWhiteSpace(data)) data = Path.Combine("..", "shared", "data");
+        return Path.GetFullPath(Path.Combine([data, .. parts]));
     }
 }

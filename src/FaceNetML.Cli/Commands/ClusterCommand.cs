@@ -13,14 +13,13 @@ internal static class ClusterCommand
     public static Command Create()
     {
         var dir = new Argument<string>("dir") { Description = "Folder of photos (searched recursively); one sub-folder per person also gives the NMI" };
-        var k = new Option<int?>("--k") { Description = "Number of people (k-means); without it the number is found (agglomerative, model threshold)" };
+        var k = new Option<int?>("--k") { Description = "Number of people (k-means); without it the number is found (agglomerative, model threshold)" }.AtLeast(1);
         var command = new Command("cluster", "Group the faces of a folder of photos by person") { dir, k, CliContext.Model, CliContext.MinFace, CliContext.Threads };
         command.SetAction(parse =>
         {
             var root = parse.GetValue(dir)!;
             if (!Directory.Exists(root)) throw new BadInputException($"{root}: no such folder");
-            var files = Directory.GetFiles(root, "*", SearchOption.AllDirectories)
-                .Where(ImageDecoder.IsImageFile).Order(StringComparer.Ordinal).ToList();
+            var files = ImageFolder.Files(root);
             if (files.Count == 0) throw new BadInputException($"{root}: no photos");
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             var results = pipeline.EmbedFiles(files);
@@ -43,7 +42,7 @@ internal static class ClusterCommand
             var groups = clusters.Select((c, i) => (c, path: ok[i].Path)).GroupBy(x => x.c).OrderBy(g => g.Key)
                 .Select(g => new { id = g.Key, paths = g.Select(x => x.path).ToArray() }).ToList();
             if (parse.GetValue(CliContext.Json))
-                CliContext.WriteJson(new { clusters = groups, nmi = nmi is double v ? CliContext.Round(v) : (double?)null });
+                CliContext.WriteJson(new { clusters = groups, nmi = nmi is double v && double.IsFinite(v) ? CliContext.Round(v) : (double?)null });
             else
             {
                 foreach (var g in groups) Console.WriteLine($"cluster {g.id} ({g.paths.Length}): {string.Join(", ", g.paths.Select(Path.GetFileName))}");

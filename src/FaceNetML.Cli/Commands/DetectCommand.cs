@@ -16,7 +16,7 @@ internal static class DetectCommand
             var path = parse.GetValue(image)!;
             var picture = ImageDecoder.Decode(path);
             var store = CliContext.Store(parse);
-            using var detector = MtcnnDetector.CreateDefault(new MtcnnOptions { MinFaceSize = parse.GetValue(CliContext.MinFace) }, store);
+            using var detector = MtcnnDetector.CreateDefault(CliContext.DetectionOptions(parse), store);
             var faces = detector.Detect(picture);
             if (parse.GetValue(CliContext.Json))
             {

@@ -15,7 +15,7 @@ internal static class EnrollCommand
     public static Command Create()
     {
         var dir = new Argument<string?>("gallery-dir") { Description = "Folder with one sub-folder of photos per person", Arity = ArgumentArity.ZeroOrOne };
-        var output = new Option<string>("--out") { Description = "Gallery file to write (with --from-video: added to when it exists)", DefaultValueFactory = _ => "gallery.json" };
+        var output = new Option<string>("--out") { Description = "Gallery file to write (with --from-video: added to when it exists)", DefaultValueFactory = _ => "gallery.json", Validators = { OptionValidation.OutputFile } };
         var fromVideo = new Option<string?>("--from-video") { Description = "Enrol --person from the longest face track of this clip" };
         var person = new Option<string?>("--person") { Description = "Name of the person enrolled with --from-video" };
         var command = new Command("enroll", "Build a gallery (gallery.json) from a folder of people, or add a person from a video")
@@ -27,7 +27,6 @@ internal static class EnrollCommand
             var folder = parse.GetValue(dir);
             var clip = parse.GetValue(fromVideo);
             var path = parse.GetValue(output)!;
-            CliContext.CheckOutputFile(path, "--out");
             if (folder is null && clip is null) throw new BadInputException("give a gallery folder, or --from-video CLIP --person NAME");
             if (clip is not null && string.IsNullOrWhiteSpace(parse.GetValue(person))) throw new BadInputException("--from-video needs --person NAME");
             if (folder is not null && !Directory.Exists(folder)) throw new BadInputException($"{folder}: no such folder");
@@ -44,7 +43,6 @@ internal static class EnrollCommand
                 if (added == 0)
                 {
                     CliContext.Error($"error: {clip}: no face found, {name} not enrolled");
-                    if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(new { error = $"{clip}: no face found", code = ExitCodes.NoFace });
                     return ExitCodes.NoFace;
                 }
                 GalleryEnrolment.WarnOutliers(gallery);

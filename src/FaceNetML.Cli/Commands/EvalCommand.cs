@@ -14,7 +14,7 @@ internal static class EvalCommand
         var pairsFile = new Option<string>("--pairs") { Description = "LFW pairs.txt (header 'K N': K folds of N same + N different pairs)", Required = true };
         var images = new Option<string?>("--images") { Description = "Image folder (<name>/<name>_NNNN.jpg); default: images/ beside pairs.txt" };
         var foldsFromHeader = new Option<bool>("--folds-from-header") { Description = "Take the fold count from the header (always done; accepted for compatibility)" };
-        var rocCsv = new Option<string?>("--roc-csv") { Description = "Write the ROC curve (far,tar,threshold) to this CSV file" };
+        var rocCsv = new Option<string?>("--roc-csv") { Description = "Write the ROC curve (far,tar,threshold) to this CSV file", Validators = { OptionValidation.OutputFile } };
         var lfw = new Command("lfw", "Evaluate face verification on LFW-format pairs") { pairsFile, images, foldsFromHeader, rocCsv, CliContext.Model, CliContext.MinFace, CliContext.Threads };
         lfw.SetAction(parse =>
         {
@@ -78,14 +78,13 @@ internal static class EvalCommand
         var from = new Option<string?>("--from") { Description = "Instead of --gallery/--probes: split one LFW-style folder (half the people with enough photos enrolled)" };
         var enrol = new Option<int>("--enrol") { Description = "With --from: photos enrolled per person", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "With --from: seed of the split", DefaultValueFactory = _ => 1 };
-        var det = new Option<string?>("--det-png") { Description = "Write the DET curves (rule vs nearest distance) as PNG" };
+        var det = new Option<string?>("--det-png") { Description = "Write the DET curves (rule vs nearest distance) as PNG", Validators = { OptionValidation.OutputFile } };
         var command = new Command("identify", "Evaluate open-set identification: rank-1, DIR at FPIR 1% and 0.1%, DET curve")
         {
             gallery, probes, from, enrol, seed, det, CliContext.Model, CliContext.MinFace, CliContext.Threads,
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(det) is { } png) CliContext.CheckOutputFile(png, "--det-png");
             var fromFolder = parse.GetValue(from);
             if (fromFolder is null && (parse.GetValue(gallery) is null || parse.GetValue(probes) is null))
                 throw new BadInputException("give --gallery and --probes, or --from FOLDER");

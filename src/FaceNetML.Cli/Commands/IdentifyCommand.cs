@@ -17,8 +17,7 @@ internal static class IdentifyCommand
         {
             var gallery = Gallery.Load(parse.GetValue(galleryPath)!);
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
-            if (!string.Equals(gallery.Model, pipeline.Model.Name, StringComparison.Ordinal))
-                throw new BadInputException($"the gallery was built with model '{gallery.Model}', not '{pipeline.Model.Name}'");
+            gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
             var path = parse.GetValue(image)!;
             var faces = pipeline.EmbedAll(ImageDecoder.Decode(path));
             var rows = faces.Select(f =>

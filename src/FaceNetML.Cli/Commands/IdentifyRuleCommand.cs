@@ -21,14 +21,14 @@ internal static class IdentifyRuleCommand
     {
         var data = new Option<string[]>("--data") { Description = "Identity folders (<root>/<identity>/*.jpg), e.g. celeba-train and celeba-extra", Required = true, AllowMultipleArgumentsPerToken = true };
         var strangers = new Option<string[]>("--strangers") { Description = "Folders of unlabeled faces used as strangers, e.g. faces-unlabeled", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "Rule file to write", DefaultValueFactory = _ => "identify.rule.json" };
+        var output = new Option<string>("--out") { Description = "Rule file to write", DefaultValueFactory = _ => "identify.rule.json", Validators = { OptionValidation.OutputFile } };
         var maxStrangers = new Option<int>("--max-strangers") { Description = "Stranger photos sampled", DefaultValueFactory = _ => 4000 };
         var maxIdentities = new Option<int>("--max-identities") { Description = "Identities used (quick runs)", DefaultValueFactory = _ => int.MaxValue };
         var galleries = new Option<int>("--galleries") { Description = "Simulated galleries per split", DefaultValueFactory = _ => 200 };
         var fpir = new Option<double>("--fpir") { Description = "False-positive identification rate the naming threshold is set for", DefaultValueFactory = _ => 0.01 };
         var heldOut = new Option<double>("--held-out") { Description = "Share of identities held out for the figures", DefaultValueFactory = _ => 0.3 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
-        var det = new Option<string?>("--det-png") { Description = "Write the held-out DET curves (rule vs nearest distance) as PNG" };
+        var det = new Option<string?>("--det-png") { Description = "Write the held-out DET curves (rule vs nearest distance) as PNG", Validators = { OptionValidation.OutputFile } };
         var bankCache = new Option<string?>("--bank") { Description = "Cache of the embedded photos: read when it exists, else written (refits take seconds)" };
         var command = new Command("train", "Calibrate the identification rule on simulated open-set trials")
         {
@@ -64,7 +64,6 @@ internal static class IdentifyRuleCommand
                 });
             });
             var path = parse.GetValue(output)!;
-            CliContext.CheckOutputFile(path, "--out");
             report.Rule.Save(path);
             if (parse.GetValue(det) is { } png) WriteDet(png, report);
             if (parse.GetValue(CliContext.Json))
@@ -127,7 +126,6 @@ internal static class IdentifyRuleCommand
     /// <summary>DET curves (FNIR against FPIR) of the rule and of nearest distance alone.</summary>
     internal static void DetPng(string png, OpenSetMetrics rule, OpenSetMetrics distance)
     {
-        CliContext.CheckOutputFile(png, "--det-png");
         RatePlot.WritePng(png, "DET — FPIR (log) vs FNIR; blue: rule, orange: nearest distance alone",
         [
             new RateSeries("identification rule", SKColors.RoyalBlue, rule.Det().Select(p => (p.Fpir, p.Fnir)).ToList()),

@@ -20,14 +20,14 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Output model: an .onnx file (manifest.json is written beside it) or a folder", Required = true };
         var width = new Option<double>("--width") { Description = "Width multiplier θ (0.25, 0.5, 0.75, 1)", DefaultValueFactory = _ => 0.75 };
         var inputSize = new Option<int>("--input-size") { Description = "Input side in pixels (224 as in the paper; 112 or 160 for speed)", DefaultValueFactory = _ => 112 };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the data (an epoch is images / (P x K) batches)", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the data (an epoch is images / (P x K) batches)", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var teacher = new Option<string?>("--teacher") { Description = "Distil from this embedder (a built-in name such as mobilefacenet, or a model folder)" };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (1 is best on a busy machine)", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (1 is best on a busy machine)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var embedding = new Option<int>("--embedding-size") { Description = "Embedding dimension", DefaultValueFactory = _ => 128 };
         var p = new Option<int>("--identities-per-batch") { Description = "P: identities per batch", DefaultValueFactory = _ => 16 };
         var k = new Option<int>("--images-per-identity") { Description = "K: images per identity in a batch", DefaultValueFactory = _ => 4 };
         var optimizer = new Option<FastFaceNetOptimizer>("--optimizer") { Description = "AdaGrad (the paper's), Adam or Sgd", DefaultValueFactory = _ => FastFaceNetOptimizer.AdaGrad };
-        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.02 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.02 }.PositiveFinite();
         var margin = new Option<float>("--margin") { Description = "Triplet margin α (squared distances)", DefaultValueFactory = _ => 0.2f };
         var simWeight = new Option<float>("--distill-similarity") { Description = "Weight of relational distillation (batch similarity matrices)", DefaultValueFactory = _ => 1f };
         var projWeight = new Option<float>("--distill-projection") { Description = "Weight of direct distillation (projected embedding vs teacher)", DefaultValueFactory = _ => 1f };
@@ -61,7 +61,7 @@ internal static class TrainCommand
             var store = CliContext.Store(parse);
             var options = new FastFaceNetOptions
             {
-                Width = w, InputSize = size, Epochs = Math.Max(1, parse.GetValue(epochs)), EmbeddingSize = parse.GetValue(embedding),
+                Width = w, InputSize = size, Epochs = parse.GetValue(epochs), EmbeddingSize = parse.GetValue(embedding),
                 IdentitiesPerBatch = parse.GetValue(p), ImagesPerIdentity = parse.GetValue(k), Optimizer = parse.GetValue(optimizer),
                 LearningRate = parse.GetValue(lr), Margin = parse.GetValue(margin), TripletWeight = parse.GetValue(tripletWeight),
                 SimilarityDistillationWeight = parse.GetValue(simWeight), ProjectionDistillationWeight = parse.GetValue(projWeight),

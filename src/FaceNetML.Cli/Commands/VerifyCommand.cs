@@ -11,7 +11,7 @@ internal static class VerifyCommand
     {
         var a = new Argument<string>("image-a") { Description = "First photo" };
         var b = new Argument<string>("image-b") { Description = "Second photo" };
-        var threshold = new Option<float?>("--threshold") { Description = "Distance below which the faces are the same person (default: the model's)" };
+        var threshold = new Option<float?>("--threshold") { Description = "Distance below which the faces are the same person (default: the model's)" }.PositiveFinite();
         var command = new Command("verify", "Compare the largest face in two photos") { a, b, threshold, CliContext.Model, CliContext.MinFace };
         command.SetAction(parse =>
         {

@@ -20,13 +20,14 @@ internal static class VideoCommand
         var output = new Option<string?>("--out") { Description = "Write an annotated MP4 (H.264) here" };
         var csv = new Option<string?>("--csv") { Description = "Write detections (frame,person,x,y,width,height,distance) here" };
         var every = new Option<int>("--every") { Description = "Run the detector every N frames; the tracker carries boxes in between", DefaultValueFactory = _ => 1 };
-        var threshold = new Option<float?>("--threshold") { Description = "Identification distance threshold (default: the model's)" };
+        var threshold = new Option<float?>("--threshold") { Description = "Name the nearest person under this distance instead of using the learnt identification rule" }.PositiveFinite();
         var saveGallery = new Option<string?>("--save-gallery") { Description = "Also save the gallery's embeddings as JSON here (reuse with --gallery FILE)" };
         var openSet = new Option<bool>("--open-set") { Description = "With --truth: also run once per truth person with that person removed from the gallery, and count every name given to their faces as a false alarm" };
         var command = new Command("video", "Find the gallery's people in a video; annotate and score it")
         {
             video, gallery, truth, output, csv, every, threshold, saveGallery, openSet, CliContext.Model, CliContext.MinFace, CliContext.Threads,
         };
+        OptionValidation.OutputFiles(output, csv, saveGallery);
         command.SetAction(parse =>
         {
             bool json = parse.GetValue(CliContext.Json);
@@ -35,8 +36,6 @@ internal static class VideoCommand
             if (n < 1) throw new BadInputException($"--every must be at least 1, got {n}");
             var truthData = parse.GetValue(truth) is { } truthPath ? VideoTruth.Load(truthPath) : null;
             if (parse.GetValue(openSet) && truthData is null) throw new BadInputException("--open-set needs --truth (whose people are removed from the gallery in turn)");
-            if (parse.GetValue(output) is { } outFile) CliContext.CheckOutputFile(outFile, "--out");
-            if (parse.GetValue(csv) is { } csvFile) CliContext.CheckOutputFile(csvFile, "--csv");
             VideoInfo info;
             try
             {
@@ -51,11 +50,8 @@ internal static class VideoCommand
 
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             var people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
-            if (parse.GetValue(threshold) is { } t)
-            {
-                if (!(t > 0) || !float.IsFinite(t)) throw new BadInputException($"--threshold must be a positive distance, got {t}");
-                people.Rule = IdentificationRule.DistanceOnly(people.Model, t);
-            }
+            // An explicit threshold replaces the learnt rule by the verification decision (nearest under the threshold).
+            if (parse.GetValue(threshold) is { } t) people.Rule = IdentificationRule.DistanceOnly(people.Model, t);
             foreach (var w in people.Warnings) CliContext.Error("warning: " + w);
             if (parse.GetValue(saveGallery) is { } galleryJson) people.Save(galleryJson);
 

@@ -31,6 +31,13 @@ public sealed class MtcnnDetector : IDisposable
 
     private readonly SessionOptions _sessionOptions;
     private readonly RunOptions _runOptions = new();
+
+    // P-Net runs on whole pyramid levels, whose sizes change with every image. ONNX Runtime's arena keeps what it
+    // once reserved and grows with fragmentation (a batch of two 48 MP photos peaked at 2.4 GB): after a pyramid
+    // whose largest level passed ShrinkAfterPixels, its last level runs with these options, which hand the arena's
+    // unused regions back when the run ends (1.5 GB for the same batch). Small images keep the arena as it is.
+    private readonly RunOptions _shrinkArena = new();
+    private const long ShrinkAfterPixels = 1_000_000;
     private readonly InferenceSession _pnet, _rnet, _onet;
     private readonly string[] _pIn, _rIn, _oIn;
     private readonly string[] _pOut, _rOut, _oOut;
@@ -54,6 +61,7 @@ public sealed class MtcnnDetector : IDisposable
         Options = options ?? new MtcnnOptions();
         Options.Validate();
         _sessionOptions = Embedding.OnnxSessionFactory.Options(Options.IntraOpThreads);
+        _shrinkArena.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
         try
         {
             _pnet = pnet(_sessionOptions);
@@ -72,6 +80,7 @@ public sealed class MtcnnDetector : IDisposable
             _rnet?.Dispose();
             _onet?.Dispose();
             _runOptions.Dispose();
+            _shrinkArena.Dispose();
             _sessionOptions.Dispose();
             throw;
         }
@@ -98,20 +107,55 @@ public sealed class MtcnnDetector : IDisposable
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        var boxes = ProposeWindows(image);
+        // Large photos are searched on a downscaled copy (at most MaxDetectionPixels), which bounds the pyramid's
+        // memory (150-200 bytes per pixel of its largest level) whatever the photo's size. The smallest face
+        // keeps its size in photo pixels when the copy allows it, else becomes 12 copy pixels.
+        var copy = DetectionCopy(image);
+        double s = (double)copy.Width / image.Width;
+        double minFace = Math.Max(MtcnnOptions.SmallestMinFaceSize, Options.MinFaceSize * s);
+        var boxes = ProposeWindows(copy, minFace);
         if (boxes.Count == 0)
             return [];
-        boxes = Refine(image, boxes);
+        boxes = Refine(copy, boxes);
         if (boxes.Count == 0)
             return [];
-        return Finish(image, boxes);
+        var faces = Finish(copy, boxes);
+        return ReferenceEquals(copy, image) ? faces : ToSource(faces, (float)image.Width / copy.Width, (float)image.Height / copy.Height);
+    }
+
+    /// <summary>The image itself, or a copy downscaled to at most <see cref="MtcnnOptions.MaxDetectionPixels"/>.</summary>
+    internal RgbImage DetectionCopy(RgbImage image)
+    {
+        long pixels = (long)image.Width * image.Height;
+        if (pixels <= Options.MaxDetectionPixels)
+            return image;
+        double s = Math.Sqrt((double)Options.MaxDetectionPixels / pixels);
+        return Downscale(image, Math.Max(1, (int)(image.Width * s)), Math.Max(1, (int)(image.Height * s)));
+    }
+
+    /// <summary>Faces found on a copy, in the source's pixels (the copy's pixel-centre-aligned resize scales edges exactly).</summary>
+    private static List<DetectedFace> ToSource(IReadOnlyList<DetectedFace> faces, float sx, float sy) => faces
+        .Select(f => new DetectedFace(
+            new RectangleF(f.Box.X * sx, f.Box.Y * sy, f.Box.Width * sx, f.Box.Height * sy), f.Score,
+            f.Landmarks?.Select(p => new PointF(p.X * sx, p.Y * sy)).ToArray()))
+        .ToList();
+
+    /// <summary>
+    /// A smaller image, resized by halves first while the step would shrink more than 2x (a bilinear halving is
+    /// exactly a 2x2 box filter; one bilinear step down to a few percent aliases badly).
+    /// </summary>
+    private static RgbImage Downscale(RgbImage image, int width, int height)
+    {
+        while (image.Width >= 2 * width && image.Height >= 2 * height)
+            image = AffineWarp.Resize(image, (image.Width + 1) / 2, (image.Height + 1) / 2);
+        return AffineWarp.Resize(image, width, height);
     }
 
     /// <summary>Stage 1: P-Net over the pyramid; NMS per scale and across scales; regress; square.</summary>
-    internal List<Candidate> ProposeWindows(RgbImage image)
+    internal List<Candidate> ProposeWindows(RgbImage image, double minFaceSize)
     {
         var o = Options;
-        var scales = MtcnnMath.PyramidScales(image.Width, image.Height, o.MinFaceSize, o.ScaleFactor);
+        var scales = MtcnnMath.PyramidScales(image.Width, image.Height, minFaceSize, o.ScaleFactor);
         var all = new List<Candidate>();
         if (scales.Count == 0)
             return all;
@@ -127,21 +171,20 @@ public sealed class MtcnnDetector : IDisposable
             // Chained pixel-centre-aligned resizes compose to the direct map, so level pixel u still sits at
             // source (u + 0.5) * W / ws - 0.5 and the window geometry below is exact.
             var previous = image;
-            foreach (double s in scales)
+            for (int levelIndex = 0; levelIndex < scales.Count; levelIndex++)
             {
+                double s = scales[levelIndex];
                 var (ws, hs) = MtcnnMath.ScaledSize(image.Width, image.Height, s);
-                // Steps that would shrink more than 2x (the first level of a large MinFaceSize) go by halves
-                // first; a bilinear halving is exactly a 2x2 box filter.
-                while (previous.Width >= 2 * ws && previous.Height >= 2 * hs)
-                    previous = AffineWarp.Resize(previous, (previous.Width + 1) / 2, (previous.Height + 1) / 2);
-                var resized = AffineWarp.Resize(previous, ws, hs);
+                // Steps that would shrink more than 2x (the first level of a large MinFaceSize) go by halves first.
+                var resized = Downscale(previous, ws, hs);
                 previous = resized;
                 int n = ws * hs * 3;
                 TensorPacker.Pack(resized, buffer.AsSpan(0, n), Mean, Scale, transposed: true);
 
                 using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
                     buffer.AsMemory(0, n), [1, ws, hs, 3]);
-                using var outputs = _pnet.Run(_runOptions, _pIn, [input], _pOut);
+                bool shrink = levelIndex == scales.Count - 1 && (long)w0 * h0 > ShrinkAfterPixels;
+                using var outputs = _pnet.Run(shrink ? _shrinkArena : _runOptions, _pIn, [input], _pOut);
                 var shape = outputs[0].GetTensorTypeAndShape().Shape;
                 int outW = ws >= MtcnnMath.CellSize ? (ws - 2 + 1) / 2 - 4 : 0; // conv3, pool2 SAME, conv3, conv3
                 int outH = hs >= MtcnnMath.CellSize ? (hs - 2 + 1) / 2 - 4 : 0;
@@ -296,6 +339,7 @@ public sealed class MtcnnDetector : IDisposable
         _rnet.Dispose();
         _onet.Dispose();
         _runOptions.Dispose();
+        _shrinkArena.Dispose();
         _sessionOptions.Dispose();
     }
 

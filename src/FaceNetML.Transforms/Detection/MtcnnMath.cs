@@ -49,10 +49,10 @@ internal static class MtcnnMath
     /// The pyramid: <c>m = 12 / minFace</c>, scales <c>m * factor^k</c> while <c>min(W, H) * scale &gt;= 12</c>
     /// (computed in double like the numpy original, so the count matches it exactly).
     /// </summary>
-    public static List<double> PyramidScales(int width, int height, int minFaceSize, double factor)
+    public static List<double> PyramidScales(int width, int height, double minFaceSize, double factor)
     {
         var scales = new List<double>();
-        double m = (double)CellSize / minFaceSize;
+        double m = CellSize / minFaceSize;
         double minl = Math.Min(width, height) * m;
         double scale = m;
         while (minl >= CellSize)

@@ -6,8 +6,21 @@ namespace FaceNetML.Detection;
 /// </summary>
 public sealed record MtcnnOptions
 {
-    /// <summary>Smallest face side, in source pixels, the image pyramid looks for (default 20). Larger is faster.</summary>
+    /// <summary>The smallest <see cref="MinFaceSize"/>: P-Net's 12-pixel window. Below it the pyramid would start by
+    /// upscaling the image (a 1-pixel minimum meant 144 times the pixels).</summary>
+    public const int SmallestMinFaceSize = 12;
+
+    /// <summary>Smallest face side, in source pixels, the image pyramid looks for (default 20, at least
+    /// <see cref="SmallestMinFaceSize"/>). Larger is faster.</summary>
     public int MinFaceSize { get; init; } = 20;
+
+    /// <summary>
+    /// Photos with more pixels are searched on a copy downscaled to this many (default 4 megapixels), so that
+    /// detection memory is bounded whatever the photo's size. Boxes and landmarks come back in the photo's
+    /// pixels. On such a photo the smallest face found is <c>max(MinFaceSize, 12 / s)</c> photo pixels,
+    /// <c>s</c> being the copy's scale (e.g. 29 pixels on a 24-megapixel photo).
+    /// </summary>
+    public long MaxDetectionPixels { get; init; } = 4_000_000;
 
     /// <summary>Ratio between successive pyramid scales (default 0.709, i.e. about 1/sqrt(2)).</summary>
     public float ScaleFactor { get; init; } = 0.709f;
@@ -44,8 +57,10 @@ public sealed record MtcnnOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (MinFaceSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(MinFaceSize), MinFaceSize, "must be at least 1 pixel");
+        if (MinFaceSize < SmallestMinFaceSize)
+            throw new ArgumentOutOfRangeException(nameof(MinFaceSize), MinFaceSize, $"must be at least {SmallestMinFaceSize} pixels (P-Net's window)");
+        if (MaxDetectionPixels < 10_000)
+            throw new ArgumentOutOfRangeException(nameof(MaxDetectionPixels), MaxDetectionPixels, "must be at least 10,000 pixels");
         if (!(ScaleFactor > 0.1f && ScaleFactor < 0.99f))
             throw new ArgumentOutOfRangeException(nameof(ScaleFactor), ScaleFactor, "must lie in (0.1, 0.99)");
         CheckProbability(PNetThreshold, nameof(PNetThreshold));

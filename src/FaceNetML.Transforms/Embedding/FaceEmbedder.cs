@@ -25,9 +25,37 @@ public sealed class FaceEmbedder : IDisposable
             throw new BadInputException($"model '{model.Name}' is a {model.Manifest.Kind}, not an embedding model");
         Manifest = model.Manifest;
         _session = OnnxSessionFactory.Create(model.OnnxPath, intraOpThreads);
-        _inputName = _session.InputMetadata.Keys.Single();
-        _outputName = _session.OutputMetadata.Keys.First();
+        try
+        {
+            if (_session.InputMetadata.Count != 1)
+                throw new BadInputException($"{model.OnnxPath}: an embedding model takes one input, this one takes {_session.InputMetadata.Count}");
+            _inputName = _session.InputMetadata.Keys.Single();
+            _outputName = _session.OutputMetadata.Keys.First();
+            CheckOutputLength(model.OnnxPath);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
         Template = FaceTemplate.Standard(InputSize);
+    }
+
+    /// <summary>Runs one blank face once, at load, so that a model whose output disagrees with its manifest's
+    /// embedding size (or that does not take InputSize x InputSize NHWC input) is refused before any work.</summary>
+    private void CheckOutputLength(string path)
+    {
+        int d;
+        try
+        {
+            d = Run(new float[InputSize * InputSize * 3], 1, default, checkLength: false)[0].Length;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new BadInputException($"{path}: does not run on [1,{InputSize},{InputSize},3] input as its manifest says ({e.Message.Split('\n')[0]})", e);
+        }
+        if (d != EmbeddingSize)
+            throw new BadInputException($"{path}: gives {d} values per face, its manifest says embeddingSize {EmbeddingSize}");
     }
 
     /// <summary>The default embedder (MobileFaceNet), fetched on first use.</summary>
@@ -66,7 +94,9 @@ public sealed class FaceEmbedder : IDisposable
 
     /// <summary>Embeds already normalised NHWC input (n x InputSize x InputSize x 3 floats); <paramref name="norms"/>
     /// as in <see cref="EmbedBatch(IReadOnlyList{RgbImage}, Span{float})"/>.</summary>
-    public float[][] Run(float[] nhwc, int count, Span<float> norms = default)
+    public float[][] Run(float[] nhwc, int count, Span<float> norms = default) => Run(nhwc, count, norms, checkLength: true);
+
+    private float[][] Run(float[] nhwc, int count, Span<float> norms, bool checkLength)
     {
         if (!norms.IsEmpty && norms.Length != count)
             throw new ArgumentException($"norms has {norms.Length} slots for {count} faces", nameof(norms));
@@ -74,7 +104,7 @@ public sealed class FaceEmbedder : IDisposable
         using var outputs = _session.Run(_runOptions, [_inputName], [inputValue], [_outputName]);
         var flat = outputs[0].GetTensorDataAsSpan<float>();
         int d = flat.Length / count;
-        if (EmbeddingSize != 0 && d != EmbeddingSize)
+        if (checkLength && d != EmbeddingSize)
             throw new InvalidOperationException($"{Manifest.Name} produced {d} values per face; its manifest says {EmbeddingSize}");
         var result = new float[count][];
         for (int i = 0; i < count; i++)

@@ -12,8 +12,33 @@ namespace FaceNetML.Imaging;
 /// </remarks>
 public static class ImageDecoder
 {
-    /// <summary>Images larger than this many pixels are refused (guards against absurd headers).</summary>
-    public const long MaxPixels = 1L << 28;
+    /// <summary>The default pixel budget: 50 megapixels.</summary>
+    public const long DefaultMaxPixels = 50_000_000;
+
+    /// <summary>The largest budget that can be set: 2^28 pixels, whose RGBA still fits one array.</summary>
+    public const long LargestMaxPixels = 1L << 28;
+
+    private static long _maxPixels = DefaultMaxPixels;
+
+    /// <summary>
+    /// The pixel budget: images whose header declares more pixels are refused before any pixel is decoded
+    /// (default <see cref="DefaultMaxPixels"/>). A decoded image costs 7 bytes per pixel (RGBA from the codec,
+    /// then RGB), so the default bounds decoding at about 350 MB. Process-wide; the CLI sets it from <c>--max-megapixels</c>.
+    /// </summary>
+    public static long MaxPixels
+    {
+        get => Interlocked.Read(ref _maxPixels);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, LargestMaxPixels);
+            Interlocked.Exchange(ref _maxPixels, value);
+        }
+    }
+
+    /// <summary>Files larger than this are refused unread: 8 bytes per budget pixel (an uncompressed 16-bit RGBA
+    /// image), at least 64 MiB.</summary>
+    public static long MaxFileBytes => Math.Max(64L << 20, MaxPixels * 8);
 
     /// <summary>File extensions of the formats <see cref="Decode(string)"/> reads (case-insensitive).</summary>
     public static IReadOnlySet<string> FileExtensions { get; } =
@@ -22,7 +47,11 @@ public static class ImageDecoder
     /// <summary>True when the path's extension is one of <see cref="FileExtensions"/>: what folder scans pick up.</summary>
     public static bool IsImageFile(string path) => FileExtensions.Contains(Path.GetExtension(path));
 
-    /// <summary>Decodes a file. Throws <see cref="ImageDecodeException"/> with a one-line reason for missing, empty or corrupt files.</summary>
+    /// <summary>
+    /// Decodes a file. Throws <see cref="ImageDecodeException"/> with a one-line reason for missing, empty,
+    /// corrupt, unreadable or too large files, and for paths that are not regular files (devices, FIFOs,
+    /// sockets), which are refused without being opened.
+    /// </summary>
     public static RgbImage Decode(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -31,10 +60,18 @@ public static class ImageDecoder
             throw new ImageDecodeException($"{name}: is a directory, not an image file");
         if (!File.Exists(path))
             throw new ImageDecodeException($"{name}: file not found");
+        var kind = FileKinds.Of(path);
+        if (kind is not (FileKind.Regular or FileKind.Unknown))
+            throw new ImageDecodeException($"{name}: not a regular file ({FileKinds.Describe(kind)})");
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            long length = stream.Length;
+            if (length > MaxFileBytes)
+                throw new ImageDecodeException($"{name}: file too large ({length / 1e6:F0} MB; images up to {MaxFileBytes / 1e6:F0} MB are read)");
+            bytes = new byte[length];
+            stream.ReadExactly(bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -59,36 +96,40 @@ public static class ImageDecoder
         int w = info.Width, h = info.Height;
         if (w <= 0 || h <= 0)
             throw new ImageDecodeException($"{name}: corrupt or truncated image data (size {w}x{h})");
-        if ((long)w * h > MaxPixels)
-            throw new ImageDecodeException($"{name}: image too large ({w}x{h})");
+        long budget = MaxPixels;
+        if ((long)w * h > budget)
+            throw new ImageDecodeException($"{name}: image too large ({w}x{h} = {(long)w * h / 1e6:0.#} megapixels; the budget is {budget / 1e6:0.#})");
 
         // Keep the codec's colour space so no colour conversion happens; only the pixel format changes.
         var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul, info.ColorSpace);
-        var rgba = new byte[checked(w * h * 4)];
-        SKCodecResult result;
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
-        try
+        // The RGBA scratch lives outside the GC heap and is freed as soon as the RGB image is made: a garbage
+        // 4-byte-per-pixel array per large photo otherwise stays until the next full collection, which doubled
+        // the peak memory of a batch of large photos.
+        nuint bytes = checked((nuint)w * (nuint)h * 4);
+        unsafe
         {
-            result = codec.GetPixels(target, handle.AddrOfPinnedObject());
+            void* rgba = NativeMemory.Alloc(bytes);
+            try
+            {
+                var result = codec.GetPixels(target, (IntPtr)rgba);
+                switch (result)
+                {
+                    case SKCodecResult.Success:
+                        break;
+                    case SKCodecResult.IncompleteInput:
+                    case SKCodecResult.ErrorInInput:
+                    case SKCodecResult.InvalidInput:
+                        throw new ImageDecodeException($"{name}: corrupt or truncated image data");
+                    default:
+                        throw new ImageDecodeException($"{name}: cannot decode image ({result})");
+                }
+                return Orient(new ReadOnlySpan<byte>(rgba, checked((int)bytes)), w, h, codec.EncodedOrigin);
+            }
+            finally
+            {
+                NativeMemory.Free(rgba);
+            }
         }
-        finally
-        {
-            handle.Free();
-        }
-
-        switch (result)
-        {
-            case SKCodecResult.Success:
-                break;
-            case SKCodecResult.IncompleteInput:
-            case SKCodecResult.ErrorInInput:
-            case SKCodecResult.InvalidInput:
-                throw new ImageDecodeException($"{name}: corrupt or truncated image data");
-            default:
-                throw new ImageDecodeException($"{name}: cannot decode image ({result})");
-        }
-
-        return Orient(rgba, w, h, codec.EncodedOrigin);
     }
 
     /// <summary>Converts BGRA32 pixels (the layout of ML.NET's <c>MLImage.Pixels</c>) to RGB, dropping alpha.</summary>
@@ -113,7 +154,7 @@ public static class ImageDecoder
     /// Drops alpha and applies the EXIF orientation: display pixel (dx, dy) reads stored pixel
     /// <c>start + dx * stepX + dy * stepY</c> (in pixels of the stored w x h image).
     /// </summary>
-    private static RgbImage Orient(byte[] rgba, int w, int h, SKEncodedOrigin origin)
+    private static RgbImage Orient(ReadOnlySpan<byte> rgba, int w, int h, SKEncodedOrigin origin)
     {
         // Display size: the four "transposing" orientations swap width and height.
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
@@ -141,7 +182,7 @@ public static class ImageDecoder
         }
 
         var rgb = new byte[dw * dh * 3];
-        var src = rgba.AsSpan();
+        var src = rgba;
         var d = 0;
         for (var y = 0; y < dh; y++)
         {

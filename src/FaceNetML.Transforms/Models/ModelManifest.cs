@@ -48,17 +48,51 @@ public sealed record ModelManifest
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>Manifests are small; a larger file is refused unread.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>Reads and <see cref="Validate"/>s a manifest; any problem is a <see cref="BadInputException"/> naming the file.</summary>
     public static ModelManifest Load(string path)
     {
+        var kind = Imaging.FileKinds.Of(path);
+        if (kind is not (Imaging.FileKind.Regular or Imaging.FileKind.Unknown))
+            throw new BadInputException($"{path}: model manifest is {Imaging.FileKinds.Describe(kind)}, not a regular file");
+        ModelManifest manifest;
         try
         {
-            return JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), Json)
-                   ?? throw new BadInputException($"{path}: empty model manifest");
+            if (new FileInfo(path).Length > MaxBytes)
+                throw new BadInputException($"{path}: model manifest larger than {MaxBytes / 1024} KiB");
+            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), Json)
+                       ?? throw new BadInputException($"{path}: empty model manifest");
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             throw new BadInputException($"{path}: unreadable model manifest ({e.Message.Split('\n')[0]})", e);
         }
+        manifest.Validate(path);
+        return manifest;
+    }
+
+    /// <summary>
+    /// Refuses values FaceNetML cannot run with: an unknown kind, a hash that is not SHA-256 hex, and for embedders
+    /// an input size outside 16..1024, an embedding size outside 1..65536, a threshold that is not a positive
+    /// finite distance, a non-finite or zero normalisation, or a layout, channel order or template other than
+    /// NHWC, RGB and standard. <paramref name="source"/> names the file in the message.
+    /// </summary>
+    public void Validate(string source)
+    {
+        void Bad(string what) => throw new BadInputException($"{source}: invalid model manifest: {what}");
+        if (string.IsNullOrWhiteSpace(Name)) Bad("empty name");
+        if (Kind is not ("embedding" or "mtcnn-pnet" or "mtcnn-rnet" or "mtcnn-onet")) Bad($"unknown kind '{Kind}'");
+        if (OnnxSha256 is not { Length: 64 } || !OnnxSha256.All(char.IsAsciiHexDigit)) Bad($"onnxSha256 '{OnnxSha256}' is not a SHA-256 in hex");
+        if (!float.IsFinite(Mean)) Bad($"mean {Mean}");
+        if (!float.IsFinite(Scale) || Scale == 0) Bad($"scale {Scale}");
+        if (Kind != "embedding") return;
+        if (InputSize is < 16 or > 1024) Bad($"inputSize {InputSize} (16..1024)");
+        if (EmbeddingSize is < 1 or > 65536) Bad($"embeddingSize {EmbeddingSize} (1..65536)");
+        if (!(float.IsFinite(DefaultThreshold) && DefaultThreshold > 0)) Bad($"defaultThreshold {DefaultThreshold} (a positive distance)");
+        if (Layout != "NHWC" || ChannelOrder != "RGB") Bad($"{Layout} {ChannelOrder} (FaceNetML runs NHWC RGB models)");
+        if (Template != "standard") Bad($"template '{Template}' (only 'standard')");
     }
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));

@@ -66,14 +66,23 @@ public sealed class ModelStore
         return model;
     }
 
-    /// <summary>True when the model's folder exists and, for a built-in model, was written by the current converter.</summary>
+    /// <summary>
+    /// True when the model's folder exists and, for a built-in model, was written by the current converter. A
+    /// manifest that exists but cannot be read is an error naming it, not a reason to download again in silence.
+    /// </summary>
     private bool IsCurrent(string name)
     {
         var manifest = Path.Combine(ModelDirectory(name), "manifest.json");
         if (!File.Exists(manifest)) return false;
         if (PretrainedPackage.Find(name) is null) return true;
-        try { return ModelManifest.Load(manifest).ConverterVersion == TfLiteToOnnxConverter.Version; }
-        catch (BadInputException) { return false; }
+        try
+        {
+            return ModelManifest.Load(manifest).ConverterVersion == TfLiteToOnnxConverter.Version;
+        }
+        catch (BadInputException e)
+        {
+            throw new BadInputException($"{e.Message}; run `facenetml models fetch --force` to restore it", e);
+        }
     }
 
     /// <summary>Loads a model folder (or an .onnx file with manifest.json beside it) after checking its hash.</summary>
@@ -84,14 +93,42 @@ public sealed class ModelStore
         var manifestPath = Path.Combine(dir, "manifest.json");
         if (!File.Exists(manifestPath)) throw new BadInputException($"{dir}: no manifest.json beside the model");
         if (!File.Exists(onnx)) throw new BadInputException($"{onnx}: model file missing");
+        var kind = Imaging.FileKinds.Of(onnx);
+        if (kind is not (Imaging.FileKind.Regular or Imaging.FileKind.Unknown))
+            throw new BadInputException($"{onnx}: model file is {Imaging.FileKinds.Describe(kind)}, not a regular file");
         var manifest = ModelManifest.Load(manifestPath);
         var actual = Sha256(onnx);
-        if (!string.Equals(actual, manifest.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+        if (PretrainedPackage.Find(manifest.Name) is { } builtIn)
+        {
+            // A built-in model is checked against the hash fixed in the code, so editing the manifest beside a
+            // swapped file does not make it pass; the manifest must also say what the code says.
+            if (!string.Equals(actual, builtIn.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+                throw new BadInputException($"{onnx}: hash mismatch (the built-in {builtIn.ModelName} is {builtIn.OnnxSha256}, file is {actual}); " +
+                                            "refusing a modified model: run `facenetml models fetch --force` to restore it");
+            if (BuiltInDifference(manifest, builtIn) is { } field)
+                throw new BadInputException($"{manifestPath}: {field} differs from the built-in {builtIn.ModelName}'s; run `facenetml models fetch --force` to restore it");
+        }
+        else if (!string.Equals(actual, manifest.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+        {
             throw new BadInputException($"{onnx}: hash mismatch (manifest says {manifest.OnnxSha256}, file is {actual}); " +
                                         "refusing a modified model: run `facenetml models fetch --force` to restore it");
-        if (PretrainedPackage.Find(manifest.Name) is { } builtIn && manifest.Source?.Sha256 != builtIn.Sha256)
-            throw new BadInputException($"{manifestPath}: source hash does not match the built-in {builtIn.FileName}; run `facenetml models fetch --force`");
+        }
         return new InstalledModel(onnx, manifest);
+    }
+
+    /// <summary>The first manifest field that a built-in model's manifest may not change, if it was changed.</summary>
+    private static string? BuiltInDifference(ModelManifest m, PretrainedFile builtIn)
+    {
+        var expected = builtIn.CompleteManifest(builtIn.OnnxSha256);
+        if (!string.Equals(m.OnnxSha256, expected.OnnxSha256, StringComparison.OrdinalIgnoreCase)) return "onnxSha256";
+        if (m.Source?.Sha256 != builtIn.Sha256) return "source.sha256";
+        if (m.Kind != expected.Kind) return "kind";
+        if (m.InputSize != expected.InputSize) return "inputSize";
+        if (m.EmbeddingSize != expected.EmbeddingSize) return "embeddingSize";
+        if (m.Mean != expected.Mean || m.Scale != expected.Scale) return "mean/scale";
+        if (m.DefaultThreshold != expected.DefaultThreshold) return "defaultThreshold";
+        if (m.Layout != expected.Layout || m.ChannelOrder != expected.ChannelOrder || m.Template != expected.Template) return "layout/channelOrder/template";
+        return null;
     }
 
     /// <summary>
@@ -130,7 +167,11 @@ public sealed class ModelStore
                         },
                     });
                     var (parameters, macs) = TfLiteModelCost.Count(tflite);
-                    WriteModelFolder(file.ModelName, onnx, file.CompleteManifest(Convert.ToHexStringLower(SHA256.HashData(onnx))) with
+                    var onnxSha = Convert.ToHexStringLower(SHA256.HashData(onnx));
+                    if (onnxSha != file.OnnxSha256)
+                        throw new ModelFetchException($"{file.FileName}: the converter wrote ONNX with sha256 {onnxSha}, not the {file.OnnxSha256} fixed in PretrainedPackage " +
+                                                      "(a converter change must update it)");
+                    WriteModelFolder(file.ModelName, onnx, file.CompleteManifest(onnxSha) with
                     {
                         Parameters = parameters,
                         MultiplyAdds = macs,

@@ -1,7 +1,10 @@
 namespace FaceNetML.Models;
 
 /// <summary>One model inside the npm package, with the facts needed to convert and run it.</summary>
-internal sealed record PretrainedFile(string ModelName, string FileName, string Sha256, string Licence, bool DynamicSpatial, ModelManifest Manifest)
+/// <param name="OnnxSha256">The SHA-256 of the ONNX file that <see cref="Onnx.TfLiteToOnnxConverter"/> (its current
+/// <see cref="Onnx.TfLiteToOnnxConverter.Version"/>) writes for this model: fixed here, not only in the manifest beside
+/// the file, so a swapped model is refused even when its manifest was edited to match.</param>
+internal sealed record PretrainedFile(string ModelName, string FileName, string Sha256, string OnnxSha256, string Licence, bool DynamicSpatial, ModelManifest Manifest)
 {
     public string PathInPackage => "package/android/src/main/assets/" + FileName;
 
@@ -29,10 +32,14 @@ internal static class PretrainedPackage
 
     public static IReadOnlyList<PretrainedFile> Files { get; } =
     [
-        new("mtcnn-pnet", "pnet.tflite", "8272d20e7e0981b20028d3bc783fd6a5a9bc7d34da8f73b3def0ac62de082077", MtcnnLicence, true, Detector("mtcnn-pnet", 0)),
-        new("mtcnn-rnet", "rnet.tflite", "169c451054b94f85b01924f4946d314389d3eb5cb6c70eb438df86c52fb54c55", MtcnnLicence, false, Detector("mtcnn-rnet", 24)),
-        new("mtcnn-onet", "onet.tflite", "946543640bd17e5275f442646422a4816441bb00897439a69bc9ea5fcf1fe601", MtcnnLicence, false, Detector("mtcnn-onet", 48)),
-        new("mobilefacenet", "MobileFaceNet.tflite", "d8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b", MobileFaceNetLicence, false,
+        new("mtcnn-pnet", "pnet.tflite", "8272d20e7e0981b20028d3bc783fd6a5a9bc7d34da8f73b3def0ac62de082077",
+            "a21c80f0df3056866c65f81460fd3d3ce0094f8b4b315c06d95817cd093d6dc5", MtcnnLicence, true, Detector("mtcnn-pnet", 0)),
+        new("mtcnn-rnet", "rnet.tflite", "169c451054b94f85b01924f4946d314389d3eb5cb6c70eb438df86c52fb54c55",
+            "a3afe993c2110e4231c2097b7b60d1c8c54bde8796d7eb3e45da729927e2c15c", MtcnnLicence, false, Detector("mtcnn-rnet", 24)),
+        new("mtcnn-onet", "onet.tflite", "946543640bd17e5275f442646422a4816441bb00897439a69bc9ea5fcf1fe601",
+            "cd9b9d8ed6adaf40621c27fc4719220949897c25a2df829cc892a9752755beb9", MtcnnLicence, false, Detector("mtcnn-onet", 48)),
+        new("mobilefacenet", "MobileFaceNet.tflite", "d8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b",
+            "0e7494c678df2b2e82d0c0a88ab5253e5436ae6e97dc91ce24e205d9e5733cbe", MobileFaceNetLicence, false,
             new ModelManifest
             {
                 Name = "mobilefacenet", Kind = "embedding", OnnxSha256 = "", InputSize = 112, EmbeddingSize = 192,

@@ -105,6 +105,16 @@ public sealed class Gallery
         return copy;
     }
 
+    /// <summary>Refuses a gallery that cannot be matched with a model's embeddings (another model, or another length).</summary>
+    /// <exception cref="BadInputException">The gallery holds another model's embeddings.</exception>
+    public void CheckModel(string model, int embeddingSize)
+    {
+        if (!string.Equals(Model, model, StringComparison.Ordinal))
+            throw new BadInputException($"the gallery was built with model '{Model}', not '{model}'");
+        if (Dimension is { } d && d != embeddingSize)
+            throw new BadInputException($"the gallery's embeddings have {d} values; model '{model}' gives {embeddingSize}");
+    }
+
     /// <summary>Identifies one face with the gallery's rule.</summary>
     public Identification Identify(FaceProbe face)
     {

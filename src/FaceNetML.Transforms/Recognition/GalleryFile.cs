@@ -38,11 +38,11 @@ public static class GalleryFile
     /// <exception cref="BadInputException">Missing file, malformed JSON, or an invalid gallery (one line naming the file).</exception>
     public static Gallery Load(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"{path}: gallery file not found");
+        var text = BoundedTextFile.Read(path, "gallery file", MaxBytes);
         Dto? dto;
         try
         {
-            dto = JsonSerializer.Deserialize<Dto>(File.ReadAllText(path), JsonOptions);
+            dto = JsonSerializer.Deserialize<Dto>(text, JsonOptions);
         }
         catch (JsonException e)
         {
@@ -74,6 +74,9 @@ public static class GalleryFile
             throw new BadInputException($"{path}: invalid gallery ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
+
+    /// <summary>Largest gallery file read (about a million 192-d embeddings).</summary>
+    public const long MaxBytes = 4L << 30;
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -62,8 +62,7 @@ public static class IdentificationEvaluator
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(gallery);
         ArgumentNullException.ThrowIfNull(probes);
-        if (!string.Equals(gallery.Model, pipeline.Model.Name, StringComparison.Ordinal))
-            throw new BadInputException($"the gallery was built with model '{gallery.Model}', the pipeline uses '{pipeline.Model.Name}'");
+        gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
         var results = pipeline.EmbedFiles(probes.Select(p => p.Path).ToList(), onProgress);
         var rule = new List<OpenSetSearch>();
         var distance = new List<OpenSetSearch>();

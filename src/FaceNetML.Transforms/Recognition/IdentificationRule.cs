@@ -130,8 +130,7 @@ public sealed class IdentificationRule
     /// <exception cref="BadInputException">Missing file or not a valid rule.</exception>
     public static IdentificationRule Load(string path)
     {
-        if (!File.Exists(path)) throw new BadInputException($"{path}: identification rule not found");
-        return Parse(File.ReadAllText(path), path);
+        return Parse(BoundedTextFile.Read(path, "identification rule", 1 << 20), path);
     }
 
     /// <exception cref="BadInputException">Not a valid rule (names <paramref name="source"/>).</exception>

@@ -24,6 +24,8 @@ public static class LfwEvaluator
     {
         if (!pipeline.Options.FallBackToCentreCrop || pipeline.Options.Choice != FaceChoice.Centred)
             throw new ArgumentException("the LFW protocol needs FaceChoice.Centred with FallBackToCentreCrop", nameof(pipeline));
+        if (pairs.Folds < 2)
+            throw new BadInputException($"{pairs.Source}: the LFW protocol needs at least 2 folds (each fold's threshold comes from the others), the header gives {pairs.Folds}");
         var paths = pairs.ImagePaths();
         var watch = Stopwatch.StartNew();
         var results = pipeline.EmbedFiles(paths, done => onProgress?.Invoke(done, paths.Count));

@@ -33,6 +33,9 @@ public sealed class LfwPairs
         Pairs = pairs;
     }
 
+    /// <summary>The most pairs a file may hold (LFW has 6,000).</summary>
+    public const int MaxPairs = 10_000_000;
+
     /// <summary>The file (or name) the pairs were read from; used in error messages.</summary>
     public string Source { get; }
 
@@ -140,7 +143,12 @@ public sealed class LfwPairs
                 throw Bad($"expected a header 'folds pairs-per-fold' or 'pairs-per-fold', found {header.Length} fields");
         }
 
-        var pairs = new List<LfwPair>(checked(2 * folds * perFold));
+        // The header is only a promise: a count beyond any real file is refused, and nothing is reserved for it.
+        long promised = 2L * folds * perFold;
+        if (promised > MaxPairs)
+            throw Bad($"the header promises {promised.ToString("N0", CultureInfo.InvariantCulture)} pairs ({folds} folds x {perFold} same + {perFold} different), " +
+                      $"more than the {MaxPairs.ToString("N0", CultureInfo.InvariantCulture)} a pairs file may hold");
+        var pairs = new List<LfwPair>((int)Math.Min(promised, 1 << 16));
         for (var fold = 0; fold < folds; fold++)
         {
             for (var sameSection = 1; sameSection >= 0; sameSection--)
@@ -152,7 +160,7 @@ public sealed class LfwPairs
                     if (f == null)
                     {
                         throw new BadInputException(
-                            $"{source}, line {lineNo}: file ends after {pairs.Count} pairs but the header promises {2 * folds * perFold} " +
+                            $"{source}, line {lineNo}: file ends after {pairs.Count} pairs but the header promises {promised} " +
                             $"({folds} folds x {perFold} same + {perFold} different); fold {fold + 1} is incomplete");
                     }
                     if (same)
@@ -176,7 +184,7 @@ public sealed class LfwPairs
         }
 
         if (Next() != null)
-            throw Bad($"unexpected extra line: the header promises only {2 * folds * perFold} pairs ({folds} folds x {perFold} same + {perFold} different)");
+            throw Bad($"unexpected extra line: the header promises only {promised} pairs ({folds} folds x {perFold} same + {perFold} different)");
 
         return new LfwPairs(source, imagesDir, folds, perFold, pairs);
     }

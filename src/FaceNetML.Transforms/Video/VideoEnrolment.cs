@@ -23,8 +23,7 @@ public static class VideoEnrolment
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentException.ThrowIfNullOrWhiteSpace(person);
         if (every < 1) throw new ArgumentOutOfRangeException(nameof(every), every, "must be at least 1");
-        if (!string.Equals(gallery.Model, pipeline.Model.Name, StringComparison.Ordinal))
-            throw new BadInputException($"the gallery was built with model '{gallery.Model}', the pipeline uses '{pipeline.Model.Name}'");
+        gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
         var tracker = new FaceTracker();
         var faces = new Dictionary<int, List<(int Frame, float[] Embedding)>>();
         using var reader = new FfmpegFrameReader(clip);

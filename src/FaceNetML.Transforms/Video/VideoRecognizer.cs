@@ -75,8 +75,7 @@ public sealed class VideoRecognizer
         _gallery = gallery ?? throw new ArgumentNullException(nameof(gallery));
         Options = options ?? new VideoRecognizerOptions();
         Options.Validate();
-        if (!string.Equals(gallery.Model, pipeline.Model.Name, StringComparison.Ordinal))
-            throw new BadInputException($"the gallery was built with model '{gallery.Model}', the pipeline uses '{pipeline.Model.Name}'");
+        gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
     }
 
     public VideoRecognizerOptions Options { get; }

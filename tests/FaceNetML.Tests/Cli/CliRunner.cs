@@ -11,14 +11,20 @@ internal static class CliRunner
         public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
     }
 
-    public static Result Run(params string[] args)
+    /// <summary>How to start <c>facenetml</c> with these arguments (stdout and stderr redirected).</summary>
+    public static ProcessStartInfo StartInfo(params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "facenetml.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["FACENETML_DATA"] = TestData.DataRoot;
-        using var process = Process.Start(psi)!;
+        return psi;
+    }
+
+    public static Result Run(params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(TimeSpan.FromMinutes(10))) { process.Kill(true); Assert.Fail("facenetml did not finish in 10 minutes"); }

@@ -68,7 +68,8 @@ public sealed class VerifyDetectEmbedCommandTests
     {
         var r = CliRunner.Run("verify", "/nonexistent/a.jpg", TestData.Photo("obama.jpg"), "--json");
         Assert.AreEqual(2, r.ExitCode);
-        Assert.AreEqual("", r.Stdout.Trim());
+        Assert.AreEqual(2, r.Json.GetProperty("code").GetInt32(), "under --json a failure is still one object: " + r.Stdout);
+        StringAssert.Contains(r.Json.GetProperty("error").GetString(), "file not found");
         Assert.AreEqual(1, r.Stderr.Trim().Split('\n').Length, r.Stderr);
     }
 

@@ -81,6 +81,8 @@ public sealed class IdentificationCliTests
             ["other-model"] = text.Replace("\"model\":\"mobilefacenet\"", "\"model\":\"other-model\""),
             ["short-embedding"] = text.Replace("[[" + firstValue + ",", "[["),
             ["no-people"] = text[..text.IndexOf("\"people\":[", StringComparison.Ordinal)] + "\"people\":[]}",
+            ["two-values"] = "{\"format\":\"facenetml-gallery/2\",\"model\":\"mobilefacenet\",\"threshold\":1.1,\"people\":[{\"name\":\"a\",\"embeddings\":[[1,0]]}]}",
+            ["negative-threshold"] = text.Replace("\"threshold\":1.1", "\"threshold\":-5"),
         };
         foreach (var (name, json) in cases)
         {
@@ -92,6 +94,9 @@ public sealed class IdentificationCliTests
             Assert.AreEqual(1, r.Stderr.Trim().Split('\n').Length, $"{name}: {r.Stderr}");
             Assert.DoesNotContain("   at ", r.Stderr, name);
         }
+        var device = CliRunner.Run("identify", TestData.Photo("obama.jpg"), "--gallery", "/dev/zero", "--json");
+        Assert.AreEqual(2, device.ExitCode, device.Stderr);
+        StringAssert.Contains(device.Json.GetProperty("error").GetString(), "not a regular file");
         Directory.Delete(dir, true);
     }
 

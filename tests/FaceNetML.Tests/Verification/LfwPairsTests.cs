@@ -97,6 +97,7 @@ public sealed class LfwPairsTests
     [DataRow("two 300\n", 1, "fold count")]
     [DataRow("5 300 7\n", 1, "header")]
     [DataRow("\n\n0 3\n", 3, "fold count")]
+    [DataRow("50000 50000\nA 1 2\n", 1, "promises 5,000,000,000 pairs")]
     public void MalformedFile_ThrowsBadInputWithLineNumber(string text, int line, string fragment)
     {
         var dir = TestData.TempDir("lfw-bad");

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FaceNetML.Cli;
+
+/// <summary>
+/// The one JSON object <c>--json</c> promises on stdout. A command hands its object over with
+/// <see cref="CliContext.WriteJson"/>; it is printed once, when the program ends, so that a failure after it
+/// (or instead of it) still gives exactly one object: the command's own, with <c>error</c> and <c>code</c>
+/// added when the exit code is not 0, or <c>{"error":"...","code":N}</c> when the command wrote none.
+/// </summary>
+internal static class JsonReply
+{
+    private static readonly Lock Gate = new();
+    private static JsonObject? _object;
+    private static string? _firstError;
+
+    /// <summary>Keeps the command's answer (the last one given wins; commands give one).</summary>
+    public static void Set(object value, JsonSerializerOptions options)
+    {
+        var node = JsonSerializer.SerializeToNode(value, options) as JsonObject
+                   ?? throw new InvalidOperationException("a --json answer must be a JSON object");
+        lock (Gate) _object = node;
+    }
+
+    /// <summary>The first error line of the run (without its <c>error: </c> prefix): the <c>error</c> field on failure.</summary>
+    public static void NoteError(string message)
+    {
+        lock (Gate) _firstError ??= message;
+    }
+
+    public static bool HasError
+    {
+        get { lock (Gate) return _firstError is not null; }
+    }
+
+    /// <summary>Prints the answer (under <c>--json</c>): the command's object, plus <c>error</c> and <c>code</c> when <paramref name="exitCode"/> is not 0.</summary>
+    public static void Print(bool json, int exitCode, JsonSerializerOptions options)
+    {
+        JsonObject? answer;
+        lock (Gate) answer = _object;
+        if (!json) return;
+        if (exitCode != ExitCodes.Success)
+        {
+            answer ??= new JsonObject();
+            if (!answer.ContainsKey("error") || answer["error"] is null) answer["error"] = _firstError ?? ExitCodes.Describe(exitCode);
+            answer["code"] = exitCode;
+        }
+        if (answer is not null) Console.Out.WriteLine(answer.ToJsonString(options));
+    }
+}
