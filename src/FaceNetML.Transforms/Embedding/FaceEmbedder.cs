@@ -20,18 +20,29 @@ public sealed class FaceEmbedder : IDisposable
     private readonly string _outputName;
 
     public FaceEmbedder(InstalledModel model, int intraOpThreads = 1)
+        : this(model.Manifest, model.OnnxPath, () => OnnxSessionFactory.Create(model.OnnxPath, intraOpThreads))
     {
-        if (model.Manifest.Kind != "embedding")
-            throw new BadInputException($"model '{model.Name}' is a {model.Manifest.Kind}, not an embedding model");
-        Manifest = model.Manifest;
-        _session = OnnxSessionFactory.Create(model.OnnxPath, intraOpThreads);
+    }
+
+    /// <summary>An embedder over ONNX bytes held in memory (a model carried inside an ML.NET model.zip).</summary>
+    public FaceEmbedder(byte[] onnx, ModelManifest manifest, int intraOpThreads = 1)
+        : this(manifest, manifest.Name, () => OnnxSessionFactory.Create(onnx, intraOpThreads))
+    {
+    }
+
+    private FaceEmbedder(ModelManifest manifest, string source, Func<InferenceSession> open)
+    {
+        if (manifest.Kind != "embedding")
+            throw new BadInputException($"model '{manifest.Name}' is a {manifest.Kind}, not an embedding model");
+        Manifest = manifest;
+        _session = open();
         try
         {
             if (_session.InputMetadata.Count != 1)
-                throw new BadInputException($"{model.OnnxPath}: an embedding model takes one input, this one takes {_session.InputMetadata.Count}");
+                throw new BadInputException($"{source}: an embedding model takes one input, this one takes {_session.InputMetadata.Count}");
             _inputName = _session.InputMetadata.Keys.Single();
             _outputName = _session.OutputMetadata.Keys.First();
-            CheckOutputLength(model.OnnxPath);
+            CheckOutputLength(source);
         }
         catch
         {

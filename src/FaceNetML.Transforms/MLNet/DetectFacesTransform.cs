@@ -98,3 +98,42 @@ public sealed class DetectFacesMappingFactory : CustomMappingFactory<DetectFaces
 
     public override Action<DetectFacesInput, DetectFacesOutput> GetMapping() => Map;
 }
+
+/// <summary>Input row of <see cref="DetectFacesWithSettingsMappingFactory"/>: the image plus the detector columns.</summary>
+public sealed class DetectFacesWithSettingsInput
+{
+    [ColumnName(DetectFacesMappingFactory.ImageColumn)]
+    public MLImage? Image { get; set; }
+
+    [ColumnName(DetectorColumns.ModelsColumn)]
+    public ReadOnlyMemory<char> Models { get; set; }
+
+    [ColumnName(DetectorColumns.SettingsColumn), VectorType]
+    public float[] Settings { get; set; } = [];
+}
+
+/// <summary>
+/// The MTCNN step of <see cref="FaceCatalog.DetectFaces"/> since v2: the detector's models and settings come from
+/// columns saved inside model.zip (<see cref="DetectorColumns"/>), so a loaded model needs no model store and keeps the
+/// settings it was fitted with. (Contract v1, which took both from the model store's defaults, still loads.)
+/// </summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class DetectFacesWithSettingsMappingFactory : CustomMappingFactory<DetectFacesWithSettingsInput, DetectFacesOutput>
+{
+    public const string ContractName = "FaceNetML.DetectFaces.v2";
+
+    public DetectFacesWithSettingsMappingFactory() => FaceComponents.EnsureImageType();
+
+    public static void Map(DetectFacesWithSettingsInput input, DetectFacesOutput output)
+    {
+        if (input.Image is null)
+        {
+            DetectFacesMappingFactory.Write([], output);
+            return;
+        }
+        var detector = DetectorColumns.Detector(input.Models, input.Settings);
+        DetectFacesMappingFactory.Write(detector.Detect(FaceComponents.ToRgb(input.Image)), output);
+    }
+
+    public override Action<DetectFacesWithSettingsInput, DetectFacesOutput> GetMapping() => Map;
+}

@@ -1,23 +1,22 @@
+using FaceNetML.Detection;
 using FaceNetML.Embedding;
 using FaceNetML.Models;
 using Microsoft.ML;
 using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Onnx;
 using Microsoft.ML.Transforms.Image;
 
 namespace FaceNetML.MLNet;
 
 /// <summary>
-/// FaceNetML as ML.NET estimators: <c>mlContext.Transforms.DetectFaces(...)</c>, <c>AlignFaces(...)</c>,
-/// <c>FaceEmbed(...)</c>, <c>FacePair(...)</c>. Every estimator is a chain of public ML.NET pieces
-/// (<c>CustomMapping</c> with versioned contracts, <c>ExtractPixels</c>, <c>ApplyOnnxModel</c> — the ONNX bytes
-/// are stored inside model.zip — and <c>NormalizeLpNorm</c>), so fitted models survive <c>mlContext.Model.Save</c>
-/// and load in a fresh <see cref="MLContext"/> after <see cref="RegisterFaceNetML"/>.
+/// FaceNetML as ML.NET estimators: <c>mlContext.Transforms.LoadFaceImages(...)</c>, <c>DetectFaces(...)</c>,
+/// <c>AlignFaces(...)</c>, <c>FaceEmbed(...)</c>, <c>FacePair(...)</c>. Every estimator is a chain of public ML.NET
+/// pieces (<c>CustomMapping</c> with versioned contracts running FaceNetML's own decoder, detector, aligner and embedder,
+/// and <c>MapValue</c> constant columns that carry the detector's and the embedder's ONNX bytes and settings), so a
+/// fitted model survives <c>mlContext.Model.Save</c> with every weight and setting inside, and loads in a fresh
+/// <see cref="MLContext"/> after <see cref="RegisterFaceNetML"/> without the model store.
 /// </summary>
-/// <remarks>
-/// Internal column names start with <c>__FaceNetML_</c>; <see cref="FaceEmbed"/> also uses, then drops, the
-/// ONNX model's own input and output names (<c>input</c>, <c>embeddings</c> for MobileFaceNet).
-/// Detection uses MTCNN with default settings from the model store (the detector models are not stored in model.zip).
-/// </remarks>
+/// <remarks>Internal column names start with <c>__FaceNetML_</c>.</remarks>
 public static class FaceCatalog
 {
     private static IEstimator<ITransformer> Copy(TransformsCatalog catalog, InputOutputColumnPair[] pairs)
@@ -40,16 +39,34 @@ public static class FaceCatalog
     }
 
     /// <summary>
+    /// Loads image files as an <c>MLImage</c> column with FaceNetML's decoder: EXIF orientation applied, grayscale as
+    /// three channels, the same pixels as the CLI (ML.NET's <c>LoadImages</c> ignores EXIF).
+    /// </summary>
+    public static IEstimator<ITransformer> LoadFaceImages(this TransformsCatalog catalog, string outputColumnName = "Image", string inputColumnName = "Path")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        FaceComponents.EnsureImageType();
+        return catalog.CopyColumns(LoadFaceImagesMappingFactory.PathColumn, inputColumnName)
+            .Append(catalog.CustomMapping<LoadFaceImagesInput, LoadFaceImagesOutput>(LoadFaceImagesMappingFactory.Map, LoadFaceImagesMappingFactory.ContractName))
+            .Append(catalog.CopyColumns(outputColumnName, LoadFaceImagesMappingFactory.ImageColumn))
+            .Append(catalog.DropColumns(LoadFaceImagesMappingFactory.PathColumn, LoadFaceImagesMappingFactory.ImageColumn));
+    }
+
+    /// <summary>
     /// MTCNN on an <c>MLImage</c> column. Adds <c>{prefix}Count</c> (Int32), <c>{prefix}Boxes</c> (x, y, w, h per
     /// face), <c>{prefix}Scores</c> and <c>{prefix}Landmarks</c> (10 per face) as variable-length Single vectors,
-    /// largest face first.
+    /// largest face first. The detector's three models and its <paramref name="options"/> (default: MTCNN's defaults)
+    /// are saved inside model.zip: a loaded model runs without the model store and detects as the fitted one did.
     /// </summary>
-    public static IEstimator<ITransformer> DetectFaces(this TransformsCatalog catalog, string outputColumnPrefix = "Face", string inputColumnName = "Image")
+    public static IEstimator<ITransformer> DetectFaces(this TransformsCatalog catalog, string outputColumnPrefix = "Face", string inputColumnName = "Image",
+        MtcnnOptions? options = null, ModelStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         FaceComponents.EnsureImageType();
         return catalog.CopyColumns(DetectFacesMappingFactory.ImageColumn, inputColumnName)
-            .Append(new ImageMappingEstimator<DetectFacesInput, DetectFacesOutput>(catalog.CustomMapping<DetectFacesInput, DetectFacesOutput>(DetectFacesMappingFactory.Map, DetectFacesMappingFactory.ContractName)))
+            .Append(DetectorColumns.Attach(catalog, options ?? new MtcnnOptions(), store))
+            .Append(new ImageMappingEstimator<DetectFacesWithSettingsInput, DetectFacesOutput>(
+                catalog.CustomMapping<DetectFacesWithSettingsInput, DetectFacesOutput>(DetectFacesWithSettingsMappingFactory.Map, DetectFacesWithSettingsMappingFactory.ContractName)))
             .Append(Copy(catalog,
             [
                 new InputOutputColumnPair(outputColumnPrefix + "Count", DetectFacesMappingFactory.CountColumn),
@@ -58,7 +75,8 @@ public static class FaceCatalog
                 new InputOutputColumnPair(outputColumnPrefix + "Landmarks", DetectFacesMappingFactory.LandmarksColumn),
             ]))
             .Append(catalog.DropColumns(DetectFacesMappingFactory.ImageColumn, DetectFacesMappingFactory.CountColumn,
-                DetectFacesMappingFactory.BoxesColumn, DetectFacesMappingFactory.ScoresColumn, DetectFacesMappingFactory.LandmarksColumn));
+                DetectFacesMappingFactory.BoxesColumn, DetectFacesMappingFactory.ScoresColumn, DetectFacesMappingFactory.LandmarksColumn,
+                DetectorColumns.KeyColumn, DetectorColumns.ModelsColumn, DetectorColumns.SettingsColumn));
     }
 
     /// <summary>
@@ -96,34 +114,19 @@ public static class FaceCatalog
     }
 
     /// <summary>
-    /// The L2-normalised embedding of an aligned face image column as a known-size <c>Vector&lt;Single, D&gt;</c>:
-    /// <c>ExtractPixels</c> with the model manifest's mean and scale (RGB, interleaved = NHWC), then
-    /// <c>ApplyOnnxModel</c> (ONNX bytes kept in model.zip), then <c>NormalizeLpNorm</c>.
+    /// The L2-normalised embedding of an aligned face image column, computed by the CLI's own <c>FaceEmbedder</c>
+    /// (same normalisation, same ONNX Runtime path); a known-size <c>Vector&lt;Single, D&gt;</c> for D = 128, 192, 512.
+    /// The model's ONNX bytes and manifest are saved inside model.zip.
     /// </summary>
     public static IEstimator<ITransformer> FaceEmbed(this TransformsCatalog catalog, string outputColumnName = "Embedding",
         string inputColumnName = "AlignedFace", FaceModel? model = null, ModelStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        FaceComponents.EnsureImageType();
         var installed = (model ?? FaceModels.MobileFaceNet).Resolve(store);
         var m = installed.Manifest;
         if (m.Kind != "embedding") throw new BadInputException($"model '{m.Name}' is a {m.Kind}, not an embedding model");
-        if (m.Layout != "NHWC" || m.ChannelOrder != "RGB")
-            throw new BadInputException($"model '{m.Name}': FaceEmbed supports NHWC RGB models, not {m.Layout} {m.ChannelOrder}");
-        string onnxIn, onnxOut;
-        using (var session = OnnxSessionFactory.Create(installed.OnnxPath, 1))
-        {
-            onnxIn = session.InputMetadata.Keys.Single();
-            onnxOut = session.OutputMetadata.Keys.First();
-        }
-        const string pixels = "__FaceNetML_FaceEmbed_Pixels";
-        var shapes = new Dictionary<string, int[]> { [onnxIn] = [1, m.InputSize, m.InputSize, 3] };
-        return catalog.ExtractPixels(pixels, inputColumnName, ImagePixelExtractingEstimator.ColorBits.Rgb,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: true, offsetImage: m.Mean, scaleImage: m.Scale,
-                outputAsFloatArray: true)
-            .Append(catalog.CopyColumns(onnxIn, pixels))
-            .Append(catalog.ApplyOnnxModel(onnxOut, onnxIn, installed.OnnxPath, shapes))
-            .Append(catalog.NormalizeLpNorm(outputColumnName, onnxOut, LpNormNormalizingEstimatorBase.NormFunction.L2, ensureZeroMean: false))
-            .Append(catalog.DropColumns(pixels, onnxIn, onnxOut));
+        return FaceEmbedColumns.Estimator(catalog, installed, outputColumnName, inputColumnName);
     }
 
     /// <summary>

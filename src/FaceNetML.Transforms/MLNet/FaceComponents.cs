@@ -37,6 +37,13 @@ internal static class FaceComponents
 
     public static MtcnnDetector Detector => LazyDetector.Value;
 
+    /// <summary>The string behind a text column value without copying it when it is a whole string (the constant
+    /// columns of <c>MapValue</c> are), else a copy.</summary>
+    public static string Text(ReadOnlyMemory<char> value) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetString(value, out var text, out int start, out int length) && start == 0 && length == text.Length
+            ? text
+            : value.ToString();
+
     public static FaceAligner Aligner(int size) => Aligners.GetOrAdd(size, s => new FaceAligner(FaceTemplate.Standard(s)));
 
     /// <summary>An ML.NET image (BGRA32) as an <see cref="RgbImage"/>, copied: the MLImage dies with its cursor row.</summary>

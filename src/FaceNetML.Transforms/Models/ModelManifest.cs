@@ -95,5 +95,23 @@ public sealed record ModelManifest
         if (Template != "standard") Bad($"template '{Template}' (only 'standard')");
     }
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads and validates a manifest held in memory (one carried inside an ML.NET model.zip).</summary>
+    public static ModelManifest Parse(string json, string source)
+    {
+        ModelManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(json, Json) ?? throw new BadInputException($"{source}: empty model manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"{source}: unreadable model manifest ({e.Message.Split('\n')[0]})", e);
+        }
+        manifest.Validate(source);
+        return manifest;
+    }
 }

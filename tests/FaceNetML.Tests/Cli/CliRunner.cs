@@ -22,9 +22,12 @@ internal static class CliRunner
         return psi;
     }
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(StartInfo(args));
+
+    /// <summary>Runs a prepared start (e.g. with another environment).</summary>
+    public static Result Run(ProcessStartInfo start)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(TimeSpan.FromMinutes(10))) { process.Kill(true); Assert.Fail("facenetml did not finish in 10 minutes"); }

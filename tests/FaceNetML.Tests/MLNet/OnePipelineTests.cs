@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using FaceNetML.Detection;
+using FaceNetML.Imaging;
+using FaceNetML.MLNet;
+using FaceNetML.Pipeline;
+using FaceNetML.Tests.Cli;
+using FaceNetML.Tests.Imaging;
+using FaceNetML.Verification;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace FaceNetML.Tests.MLNet;
+
+/// <summary>The ML.NET route computes what the CLI computes, and a saved chain carries every weight and setting.</summary>
+[TestClass]
+public sealed class OnePipelineTests
+{
+    private sealed class PathRow
+    {
+        public string Path { get; set; } = "";
+    }
+
+    private static IEstimator<ITransformer> Chain(MLContext ml, MtcnnOptions? detection = null) =>
+        ml.Transforms.LoadFaceImages()
+            .Append(ml.Transforms.DetectFaces(options: detection, store: TestModels.Store))
+            .Append(ml.Transforms.AlignFaces(size: 112))
+            .Append(ml.Transforms.FaceEmbed(store: TestModels.Store));
+
+    /// <summary>obama.jpg stored sideways with EXIF orientation 6 (display = stored turned 90° clockwise).</summary>
+    private static string ExifRotatedPhoto(string dir)
+    {
+        var upright = ImageDecoder.Decode(TestData.Photo("obama.jpg"));
+        int w = upright.Width, h = upright.Height;
+        var stored = new RgbImage(h, w);
+        for (int b = 0; b < w; b++)
+            for (int a = 0; a < h; a++)
+            {
+                // stored(a, b) = upright(w - 1 - b, a): turning stored 90° clockwise gives upright back.
+                int s = (b * h + a) * 3, u = (a * w + (w - 1 - b)) * 3;
+                stored.Pixels[s] = upright.Pixels[u];
+                stored.Pixels[s + 1] = upright.Pixels[u + 1];
+                stored.Pixels[s + 2] = upright.Pixels[u + 2];
+            }
+        var path = Path.Combine(dir, "obama-exif6.jpg");
+        File.WriteAllBytes(path, ImageDecoderTests.WithExifOrientation(ImageEncoder.EncodeJpeg(stored, 95), 6));
+        return path;
+    }
+
+    [TestMethod]
+    public void MLNetAndCliEmbeddings_Agree_OnExifGrayMultiFaceAndAlphaPhotos()
+    {
+        var dir = TestData.TempDir("parity");
+        var exif = ExifRotatedPhoto(dir);
+        string[] files =
+        [
+            exif,
+            TestData.DataPath("lfw-dev", "images", "Aaron_Sorkin", "Aaron_Sorkin_0001.jpg"),
+            TestData.Photo("two_people.jpg"),
+            TestData.DataPath("photos", "edge-cases", "32bit.png"),
+        ];
+        var decoded = ImageDecoder.Decode(exif);
+        Assert.IsGreaterThan(decoded.Width, decoded.Height, "the EXIF photo decodes upright (portrait)");
+
+        var ml = new MLContext(seed: 1).RegisterFaceNetML();
+        var data = ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f }));
+        var output = Chain(ml).Fit(data).Transform(data);
+        var embeddings = output.GetColumn<float[]>("Embedding").ToArray();
+        var found = output.GetColumn<bool>("FaceFound").ToArray();
+
+        using var pipeline = new FacePipeline(new FacePipelineOptions { Store = TestModels.Store });
+        for (int i = 0; i < files.Length; i++)
+        {
+            var cli = pipeline.EmbedFile(files[i]);
+            Assert.IsTrue(cli.Ok && found[i], $"{files[i]}: a face on both routes");
+            float cosine = EmbeddingDistance.CosineSimilarity(cli.Result!.Embedding, embeddings[i]);
+            Assert.IsGreaterThan(0.9999f, cosine, $"{Path.GetFileName(files[i])}: ML.NET vs CLI cosine {cosine}");
+        }
+        Directory.Delete(dir, true);
+    }
+
+    [TestMethod]
+    public void SavedChain_KeepsItsDetectorSettings_AndRunsInANewProcessWithoutModelStoreOrNpm()
+    {
+        var dir = TestData.TempDir("self-contained");
+        // two_people.jpg at a eighth of its size: faces of about 20 by 25 px, found at min face 20 (and at 40: P-Net is tolerant), not at 60.
+        var small = AffineWarp.Resize(ImageDecoder.Decode(TestData.Photo("two_people.jpg")), 141, 83);
+        var smallPath = Path.Combine(dir, "small.png");
+        ImageEncoder.SavePng(small, smallPath);
+        var settings = new MtcnnOptions { MinFaceSize = 60, PNetThreshold = 0.65f, ONetThreshold = 0.8f };
+        using var expected = MtcnnDetector.CreateDefault(settings, TestModels.Store);
+        using var defaults = MtcnnDetector.CreateDefault(null, TestModels.Store);
+        int expectedCount = expected.Detect(small).Count, defaultCount = defaults.Detect(small).Count;
+        Assert.AreNotEqual(defaultCount, expectedCount, "the photo tells the settings apart");
+
+        string[] files = [TestData.Photo("obama.jpg"), smallPath];
+        var ml = new MLContext(seed: 1).RegisterFaceNetML();
+        var data = ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f }));
+        var model = Chain(ml, settings).Fit(data);
+        var zip = Path.Combine(dir, "model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var inProcess = model.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+
+        var fresh = new MLContext(seed: 2).RegisterFaceNetML();
+        var loaded = fresh.Model.Load(zip, out _).Transform(fresh.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f })));
+        CollectionAssert.AreEqual(new[] { 1, expectedCount }, loaded.GetColumn<int>("FaceCount").ToArray(), "settings survive save and load");
+
+        // A new process with an empty model store and no npm: everything comes from model.zip.
+        var emptyStore = Directory.CreateDirectory(Path.Combine(dir, "empty-store")).FullName;
+        var bin = Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName;
+        var dotnet = new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(true)?.FullName ?? Process.GetCurrentProcess().MainModule!.FileName;
+        var psi = CliRunner.StartInfo("embed", "--mlnet-model", zip, files[0], "--json");
+        psi.FileName = dotnet;
+        psi.Environment["FACENETML_MODELS"] = emptyStore;
+        psi.Environment["PATH"] = bin;
+        var run = CliRunner.Run(psi);
+        Assert.AreEqual(0, run.ExitCode, run.Stderr);
+        var embedding = run.Json.GetProperty("results")[0].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.IsGreaterThan(0.99999f, EmbeddingDistance.CosineSimilarity(inProcess[0], embedding));
+        Assert.IsEmpty(Directory.GetFileSystemEntries(emptyStore), "nothing was downloaded");
+        Directory.Delete(dir, true);
+    }
+
+    [TestMethod]
+    public void BenchMlNet_ReportsBothRoutesOnTheSameImages()
+    {
+        var r = CliRunner.Run("bench", "--mlnet", "--count", "12", "--json");
+        Assert.AreEqual(0, r.ExitCode, r.Stderr);
+        Assert.AreEqual(12, r.Json.GetProperty("images").GetInt32());
+        Assert.IsGreaterThan(0, r.Json.GetProperty("directImagesPerSecond").GetDouble());
+        Assert.IsGreaterThan(0, r.Json.GetProperty("mlnetImagesPerSecond").GetDouble());
+        Assert.IsGreaterThan(0, r.Json.GetProperty("ratio").GetDouble());
+    }
+}
