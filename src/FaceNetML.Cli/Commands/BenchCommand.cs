@@ -117,7 +117,7 @@ internal static class BenchCommand
 
     /// <summary>
     /// Images/s of the ML.NET chain against the direct pipeline (<c>embed</c>: largest face, centre crop when none) on the
-    /// same files, alternating two rounds of each after a warm-up, best round of each kept.
+    /// same files, alternating three rounds of each after a warm-up, best round of each kept.
     /// </summary>
     private static int MlNetRatio(ParseResult parse, List<string> files)
     {
@@ -136,7 +136,7 @@ internal static class BenchCommand
         Direct();
         Chain();
         double direct = double.MaxValue, viaMlNet = double.MaxValue;
-        for (int round = 0; round < 2; round++)
+        for (int round = 0; round < 3; round++)
         {
             direct = Math.Min(direct, Direct());
             viaMlNet = Math.Min(viaMlNet, Chain());

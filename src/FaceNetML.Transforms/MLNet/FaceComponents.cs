@@ -46,10 +46,16 @@ internal static class FaceComponents
 
     public static FaceAligner Aligner(int size) => Aligners.GetOrAdd(size, s => new FaceAligner(FaceTemplate.Standard(s)));
 
-    /// <summary>An ML.NET image (BGRA32) as an <see cref="RgbImage"/>, copied: the MLImage dies with its cursor row.</summary>
+    // MLImages this assembly made from an RgbImage, with that image: the next step of the chain gets it back without a
+    // conversion. Weak keys: an entry lives as long as its MLImage. The RgbImage is never written to afterwards.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MLImage, RgbImage> Sources = new();
+
+    /// <summary>An ML.NET image (BGRA32) as an <see cref="RgbImage"/>: the image it was made from when this assembly made
+    /// it, else a copy (the MLImage dies with its cursor row). Callers must not modify the result.</summary>
     public static RgbImage ToRgb(MLImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
+        if (Sources.TryGetValue(image, out var source)) return source;
         if (image.PixelFormat != MLPixelFormat.Bgra32)
             throw new BadInputException($"unsupported MLImage pixel format {image.PixelFormat} (expected Bgra32)");
         return ImageDecoder.FromBgra32(image.Pixels, image.Width, image.Height);
@@ -67,6 +73,8 @@ internal static class FaceComponents
             bgra[j + 2] = src[i];
             bgra[j + 3] = 255;
         }
-        return MLImage.CreateFromPixels(image.Width, image.Height, MLPixelFormat.Bgra32, bgra);
+        var result = MLImage.CreateFromPixels(image.Width, image.Height, MLPixelFormat.Bgra32, bgra);
+        Sources.AddOrUpdate(result, image);
+        return result;
     }
 }
