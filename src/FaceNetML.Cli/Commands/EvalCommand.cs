@@ -1,3 +1,4 @@
+using FaceNetML.Evaluation;
 using System.CommandLine;
 using FaceNetML.Pipeline;
 using FaceNetML.Recognition;

@@ -22,7 +22,7 @@ internal static class VerifyCommand
             if (results.Any(r => r.NoFace)) return ExitCodes.NoFace;
             float t = parse.GetValue(threshold) ?? pipeline.Threshold;
             float distance = EmbeddingDistance.Euclidean(results[0].Result!.Embedding, results[1].Result!.Embedding);
-            bool same = distance < t;
+            bool same = VerificationRule.IsSamePerson(distance, t);
             if (parse.GetValue(CliContext.Json))
                 CliContext.WriteJson(new { same, distance = CliContext.Round(distance), threshold = CliContext.Round(t), model = pipeline.Model.Name });
             else

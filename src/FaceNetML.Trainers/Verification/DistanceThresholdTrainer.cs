@@ -5,32 +5,6 @@ using Microsoft.ML.Data;
 
 namespace FaceNetML.Trainers.Verification;
 
-/// <summary>Entry point: <c>mlContext.FaceVerification().Trainers.DistanceThreshold(...)</c>.</summary>
-public static class FaceVerificationCatalogExtensions
-{
-    public static FaceVerificationCatalog FaceVerification(this MLContext mlContext) => new(mlContext);
-}
-
-/// <summary>Face verification as ML.NET binary classification over pair distances.</summary>
-public sealed class FaceVerificationCatalog(MLContext mlContext)
-{
-    public MLContext Context { get; } = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
-
-    public FaceVerificationTrainers Trainers => new(Context);
-}
-
-public sealed class FaceVerificationTrainers(MLContext mlContext)
-{
-    /// <summary>
-    /// Learns the distance threshold of maximum accuracy (exact sweep, <see cref="BestThreshold.Find"/>) from a
-    /// Boolean label column and a Single distance column (e.g. from <c>FacePair</c>), and a Platt calibration of
-    /// the score. The model adds <c>Score</c> (= threshold − distance), <c>PredictedLabel</c> (distance &lt; threshold)
-    /// and <c>Probability</c>, ready for <c>mlContext.BinaryClassification.Evaluate</c>.
-    /// </summary>
-    public DistanceThresholdTrainer DistanceThreshold(string labelColumnName = "Label", string distanceColumnName = "Distance") =>
-        new(mlContext, labelColumnName, distanceColumnName);
-}
-
 /// <summary>
 /// The threshold trainer. The fitted model is a chain of ML.NET's own <c>Expression</c> transforms (the threshold
 /// is written into their expressions) and its Platt calibrator, so it saves to and loads from model.zip like any
@@ -74,14 +48,4 @@ public sealed class DistanceThresholdTrainer(MLContext mlContext, string labelCo
         if (!s.Contains('.')) s += ".0";
         return s;
     }
-}
-
-/// <summary>
-/// A fitted <see cref="DistanceThresholdTrainer"/>: the learnt <see cref="Threshold"/>, its accuracy on the training
-/// pairs, and the ML.NET chain that scores (saved as that chain).
-/// </summary>
-public sealed class DistanceThresholdModel(float threshold, double trainingAccuracy, ITransformer chain) : ChainedModel(chain)
-{
-    public float Threshold { get; } = threshold;
-    public double TrainingAccuracy { get; } = trainingAccuracy;
 }

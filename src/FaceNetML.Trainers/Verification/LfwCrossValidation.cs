@@ -1,8 +1,7 @@
+using FaceNetML.Trainers.Plots;
 using FaceNetML.Verification;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using FaceNetML.Trainers.Plots;
-using SkiaSharp;
 
 namespace FaceNetML.Trainers.Verification;
 
@@ -69,12 +68,4 @@ public static class LfwCrossValidation
         public bool Label { get; set; }
         public int Fold { get; set; }
     }
-}
-
-/// <summary>Draws a ROC curve (TAR against FAR, log-scaled FAR from 1e-4) as a PNG.</summary>
-public static class RocPlot
-{
-    public static void WritePng(RocCurve roc, string path, int size = 600) =>
-        RatePlot.WritePng(path, $"ROC (AUC {roc.Auc:F4}, EER {roc.Eer:F4}) — FAR (log) vs TAR",
-            [new RateSeries("ROC", SKColors.RoyalBlue, roc.Points.Select(p => (p.Far, p.Tar)).ToList())], size);
 }

@@ -1,3 +1,4 @@
+using FaceNetML.Models;
 using System.Buffers;
 using System.Drawing;
 using FaceNetML.Imaging;
@@ -60,7 +61,7 @@ public sealed class MtcnnDetector : IDisposable
     {
         Options = options ?? new MtcnnOptions();
         Options.Validate();
-        _sessionOptions = Embedding.OnnxSessionFactory.Options(Options.IntraOpThreads);
+        _sessionOptions = Models.OnnxSessionFactory.Options(Options.IntraOpThreads);
         _shrinkArena.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
         try
         {

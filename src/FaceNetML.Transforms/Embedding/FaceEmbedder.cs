@@ -1,7 +1,6 @@
 using FaceNetML.Alignment;
 using FaceNetML.Imaging;
 using FaceNetML.Models;
-using FaceNetML.Verification;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceNetML.Embedding;
@@ -121,7 +120,7 @@ public sealed class FaceEmbedder : IDisposable
         for (int i = 0; i < count; i++)
         {
             result[i] = flat.Slice(i * d, d).ToArray();
-            float norm = EmbeddingDistance.L2Normalize(result[i]);
+            float norm = L2Norm.Normalize(result[i]);
             if (!norms.IsEmpty) norms[i] = norm;
         }
         return result;

@@ -31,7 +31,7 @@ public static class BestThreshold
         var correct = 0;
         for (var i = 0; i < distances.Length; i++)
         {
-            if (distances[i] < threshold == same[i])
+            if (VerificationRule.IsSamePerson(distances[i], threshold) == same[i])
                 correct++;
         }
         return (double)correct / distances.Length;

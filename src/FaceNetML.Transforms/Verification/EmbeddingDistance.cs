@@ -1,3 +1,4 @@
+using FaceNetML.Embedding;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -41,27 +42,9 @@ public static class EmbeddingDistance
         return sum;
     }
 
-    /// <summary>Dot product.</summary>
+    /// <summary>Dot product (<see cref="L2Norm.Dot"/>).</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        CheckLengths(a, b);
-        var i = 0;
-        var sum = 0f;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
-        {
-            var acc = Vector<float>.Zero;
-            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-            for (var k = 0; k < va.Length; k++)
-                acc += va[k] * vb[k];
-            sum = Vector.Sum(acc);
-            i = va.Length * Vector<float>.Count;
-        }
-        for (; i < a.Length; i++)
-            sum += a[i] * b[i];
-        return sum;
-    }
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => L2Norm.Dot(a, b);
 
     /// <summary>Cosine similarity in [-1, 1]; 0 when either vector is all zeros.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
@@ -73,23 +56,10 @@ public static class EmbeddingDistance
     }
 
     /// <summary>The L2 norm (Euclidean length).</summary>
-    public static float Norm(ReadOnlySpan<float> v) => MathF.Sqrt(Dot(v, v));
+    public static float Norm(ReadOnlySpan<float> v) => L2Norm.Of(v);
 
-    /// <summary>
-    /// Scales <paramref name="v"/> in place to unit L2 norm and returns its original norm. An all-zero vector
-    /// is left unchanged (norm 0 is returned).
-    /// </summary>
-    public static float L2Normalize(Span<float> v)
-    {
-        var norm = Norm(v);
-        if (norm > 0)
-        {
-            var inv = 1f / norm;
-            for (var i = 0; i < v.Length; i++)
-                v[i] *= inv;
-        }
-        return norm;
-    }
+    /// <inheritdoc cref="L2Norm.Normalize"/>
+    public static float L2Normalize(Span<float> v) => L2Norm.Normalize(v);
 
     private static void CheckLengths(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -42,7 +42,7 @@ public static class KFoldAccuracy
         {
             var k = index[folds[i]];
             total[k]++;
-            if (distances[i] < thresholds[k] == same[i])
+            if (VerificationRule.IsSamePerson(distances[i], thresholds[k]) == same[i])
                 correct[k]++;
         }
 

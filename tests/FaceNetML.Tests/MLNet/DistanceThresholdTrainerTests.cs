@@ -1,3 +1,4 @@
+using FaceNetML.Evaluation;
 using FaceNetML.MLNet;
 using FaceNetML.Trainers.Verification;
 using Microsoft.ML;

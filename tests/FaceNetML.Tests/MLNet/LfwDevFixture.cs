@@ -1,3 +1,4 @@
+using FaceNetML.Evaluation;
 using FaceNetML.Pipeline;
 using FaceNetML.Verification;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace FaceNetML.Embedding;
+namespace FaceNetML.Models;
 
 /// <summary>The one place ONNX Runtime sessions get their options (threads, optimisation level).</summary>
 public static class OnnxSessionFactory

@@ -1,7 +1,8 @@
 using FaceNetML.Imaging;
 using FaceNetML.Pipeline;
+using FaceNetML.Recognition;
 
-namespace FaceNetML.Recognition;
+namespace FaceNetML.Evaluation;
 
 /// <summary>The 1:N figures of a gallery and a set of probe photos: the rule's and nearest distance's.</summary>
 public sealed record IdentificationEvaluation(

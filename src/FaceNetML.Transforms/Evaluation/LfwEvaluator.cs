@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using FaceNetML.Pipeline;
+using FaceNetML.Verification;
 
-namespace FaceNetML.Verification;
+namespace FaceNetML.Evaluation;
 
 /// <summary>What an LFW run measured: the protocol's report plus detection and speed facts.</summary>
 public sealed record LfwEvaluation(
