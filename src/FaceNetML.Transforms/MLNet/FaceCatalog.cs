@@ -19,14 +19,6 @@ namespace FaceNetML.MLNet;
 /// <remarks>Internal column names start with <c>__FaceNetML_</c>.</remarks>
 public static class FaceCatalog
 {
-    private static IEstimator<ITransformer> Copy(TransformsCatalog catalog, InputOutputColumnPair[] pairs)
-    {
-        IEstimator<ITransformer> chain = catalog.CopyColumns(pairs[0].OutputColumnName, pairs[0].InputColumnName);
-        foreach (var p in pairs.Skip(1))
-            chain = chain.Append(catalog.CopyColumns(p.OutputColumnName, p.InputColumnName));
-        return chain;
-    }
-
     /// <summary>Sizes <see cref="AlignFaces"/> supports (one CustomMapping contract per size).</summary>
     public static IReadOnlyList<int> AlignSizes { get; } = [112, 160];
 
@@ -46,10 +38,10 @@ public static class FaceCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         FaceComponents.EnsureImageType();
-        return catalog.CopyColumns(LoadFaceImagesMappingFactory.PathColumn, inputColumnName)
-            .Append(catalog.CustomMapping<LoadFaceImagesInput, LoadFaceImagesOutput>(LoadFaceImagesMappingFactory.Map, LoadFaceImagesMappingFactory.ContractName))
-            .Append(catalog.CopyColumns(outputColumnName, LoadFaceImagesMappingFactory.ImageColumn))
-            .Append(catalog.DropColumns(LoadFaceImagesMappingFactory.PathColumn, LoadFaceImagesMappingFactory.ImageColumn));
+        return ColumnPlumbing.Wrap(catalog,
+            [new InputOutputColumnPair(LoadFaceImagesMappingFactory.PathColumn, inputColumnName)],
+            catalog.CustomMapping<LoadFaceImagesInput, LoadFaceImagesOutput>(LoadFaceImagesMappingFactory.Map, LoadFaceImagesMappingFactory.ContractName),
+            [new InputOutputColumnPair(outputColumnName, LoadFaceImagesMappingFactory.ImageColumn)]);
     }
 
     /// <summary>
@@ -63,20 +55,18 @@ public static class FaceCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         FaceComponents.EnsureImageType();
-        return catalog.CopyColumns(DetectFacesMappingFactory.ImageColumn, inputColumnName)
-            .Append(DetectorColumns.Attach(catalog, options ?? new MtcnnOptions(), store))
-            .Append(new ImageMappingEstimator<DetectFacesWithSettingsInput, DetectFacesOutput>(
-                catalog.CustomMapping<DetectFacesWithSettingsInput, DetectFacesOutput>(DetectFacesWithSettingsMappingFactory.Map, DetectFacesWithSettingsMappingFactory.ContractName)))
-            .Append(Copy(catalog,
+        return ColumnPlumbing.Wrap(catalog,
+            [new InputOutputColumnPair(DetectFacesMappingFactory.ImageColumn, inputColumnName)],
+            DetectorColumns.Attach(catalog, options ?? new MtcnnOptions(), store)
+                .Append(new ImageMappingEstimator<DetectFacesWithSettingsInput, DetectFacesOutput>(
+                    catalog.CustomMapping<DetectFacesWithSettingsInput, DetectFacesOutput>(DetectFacesWithSettingsMappingFactory.Map, DetectFacesWithSettingsMappingFactory.ContractName))),
             [
                 new InputOutputColumnPair(outputColumnPrefix + "Count", DetectFacesMappingFactory.CountColumn),
                 new InputOutputColumnPair(outputColumnPrefix + "Boxes", DetectFacesMappingFactory.BoxesColumn),
                 new InputOutputColumnPair(outputColumnPrefix + "Scores", DetectFacesMappingFactory.ScoresColumn),
                 new InputOutputColumnPair(outputColumnPrefix + "Landmarks", DetectFacesMappingFactory.LandmarksColumn),
-            ]))
-            .Append(catalog.DropColumns(DetectFacesMappingFactory.ImageColumn, DetectFacesMappingFactory.CountColumn,
-                DetectFacesMappingFactory.BoxesColumn, DetectFacesMappingFactory.ScoresColumn, DetectFacesMappingFactory.LandmarksColumn,
-                DetectorColumns.KeyColumn, DetectorColumns.ModelsColumn, DetectorColumns.SettingsColumn));
+            ],
+            DetectorColumns.KeyColumn, DetectorColumns.ModelsColumn, DetectorColumns.SettingsColumn);
     }
 
     /// <summary>
@@ -96,21 +86,18 @@ public static class FaceCatalog
             160 => new ImageMappingEstimator<AlignFacesInput, AlignFaces160Output>(catalog.CustomMapping(new AlignFaces160MappingFactory().GetMapping(), AlignFaces160MappingFactory.ContractName)),
             _ => throw new ArgumentOutOfRangeException(nameof(size), $"AlignFaces supports sizes {string.Join(", ", AlignSizes)}, not {size}"),
         };
-        return Copy(catalog,
+        return ColumnPlumbing.Wrap(catalog,
             [
                 new InputOutputColumnPair(AlignFacesColumns.Image, inputColumnName),
                 new InputOutputColumnPair(AlignFacesColumns.Boxes, facesColumnPrefix + "Boxes"),
                 new InputOutputColumnPair(AlignFacesColumns.Scores, facesColumnPrefix + "Scores"),
                 new InputOutputColumnPair(AlignFacesColumns.Landmarks, facesColumnPrefix + "Landmarks"),
-            ])
-            .Append(mapping)
-            .Append(Copy(catalog,
+            ],
+            mapping,
             [
                 new InputOutputColumnPair(outputColumnName, AlignFacesColumns.Aligned),
                 new InputOutputColumnPair(faceFoundColumnName, AlignFacesColumns.Found),
-            ]))
-            .Append(catalog.DropColumns(AlignFacesColumns.Image, AlignFacesColumns.Boxes, AlignFacesColumns.Scores,
-                AlignFacesColumns.Landmarks, AlignFacesColumns.Aligned, AlignFacesColumns.Found));
+            ]);
     }
 
     /// <summary>
@@ -137,18 +124,15 @@ public static class FaceCatalog
         string distanceColumnName = "Distance", string scoreColumnName = "Score")
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return Copy(catalog,
+        return ColumnPlumbing.Wrap(catalog,
             [
                 new InputOutputColumnPair(FacePairMappingFactory.AColumn, embeddingColumnA),
                 new InputOutputColumnPair(FacePairMappingFactory.BColumn, embeddingColumnB),
-            ])
-            .Append(catalog.CustomMapping(new FacePairMappingFactory().GetMapping(), FacePairMappingFactory.ContractName))
-            .Append(Copy(catalog,
+            ],
+            catalog.CustomMapping(new FacePairMappingFactory().GetMapping(), FacePairMappingFactory.ContractName),
             [
                 new InputOutputColumnPair(distanceColumnName, FacePairMappingFactory.DistanceColumn),
                 new InputOutputColumnPair(scoreColumnName, FacePairMappingFactory.ScoreColumn),
-            ]))
-            .Append(catalog.DropColumns(FacePairMappingFactory.AColumn, FacePairMappingFactory.BColumn,
-                FacePairMappingFactory.DistanceColumn, FacePairMappingFactory.ScoreColumn));
+            ]);
     }
 }

@@ -148,14 +148,15 @@ public static class FaceEmbedColumns
             512 => new ImageMappingEstimator<FaceEmbedInput, FaceEmbed512Output>(catalog.CustomMapping(new FaceEmbed512MappingFactory().GetMapping(), FaceEmbed512MappingFactory.ContractName)),
             _ => new ImageMappingEstimator<FaceEmbedInput, FaceEmbedAnyOutput>(catalog.CustomMapping(new FaceEmbedAnyMappingFactory().GetMapping(), FaceEmbedAnyMappingFactory.ContractName)),
         };
-        return catalog.CopyColumns(Image, inputColumnName)
-            .Append(new ImageMappingEstimator<FaceEmbedKeyInput, FaceEmbedKeyOutput>(
-                catalog.CustomMapping<FaceEmbedKeyInput, FaceEmbedKeyOutput>(FaceEmbedKeyMappingFactory.Map, FaceEmbedKeyMappingFactory.ContractName)))
-            .Append(catalog.Conversion.MapValue(Model, [new KeyValuePair<int, string>(KeyValue, Convert.ToBase64String(bytes))], Key))
-            .Append(catalog.Conversion.MapValue(Manifest, [new KeyValuePair<int, string>(KeyValue, manifest)], Key))
-            .Append(mapping)
-            .Append(catalog.CopyColumns(outputColumnName, Embedding))
-            .Append(catalog.DropColumns(Image, Key, Model, Manifest, Embedding));
+        return ColumnPlumbing.Wrap(catalog,
+            [new InputOutputColumnPair(Image, inputColumnName)],
+            new ImageMappingEstimator<FaceEmbedKeyInput, FaceEmbedKeyOutput>(
+                    catalog.CustomMapping<FaceEmbedKeyInput, FaceEmbedKeyOutput>(FaceEmbedKeyMappingFactory.Map, FaceEmbedKeyMappingFactory.ContractName))
+                .Append(catalog.Conversion.MapValue(Model, [new KeyValuePair<int, string>(KeyValue, Convert.ToBase64String(bytes))], Key))
+                .Append(catalog.Conversion.MapValue(Manifest, [new KeyValuePair<int, string>(KeyValue, manifest)], Key))
+                .Append(mapping),
+            [new InputOutputColumnPair(outputColumnName, Embedding)],
+            Key, Model, Manifest);
     }
 
     internal static void Map<TOut>(FaceEmbedInput input, TOut output) where TOut : IFaceEmbedOutput
