@@ -17,7 +17,7 @@ internal static class IdentifyCommand
         {
             var gallery = Gallery.Load(parse.GetValue(galleryPath)!);
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
-            gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
+            gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
             var path = parse.GetValue(image)!;
             var faces = pipeline.EmbedAll(ImageDecoder.Decode(path));
             var rows = faces.Select(f =>

@@ -199,11 +199,11 @@ public sealed class FaceBank
         {
             return null;
         }
-        var face = FaceSelection.Primary(pipeline.Detect(image), image.Width, image.Height);
+        var face = FacePipeline.Choose(pipeline.Detect(image), image, FaceChoice.Centred);
         if (face is null) return null;
         var probe = FaceProbe.From(pipeline.EmbedFace(image, face));
-        var colour = GalleryEnrolment.EmbedFace(pipeline, image, face);
-        var gray = GalleryEnrolment.EmbedFace(pipeline, PixelOps.ToGray(image), face);
+        var colour = pipeline.EmbedFlipAugmented(image, face);
+        var gray = pipeline.EmbedFlipAugmented(PixelOps.ToGray(image), face);
         return new BankFace(path, probe, VideoLike(pipeline, image, face, rng), colour, gray);
     }
 
@@ -216,7 +216,7 @@ public sealed class FaceBank
         int w = Math.Max(1, (int)MathF.Round(image.Width * scale)), h = Math.Max(1, (int)MathF.Round(image.Height * scale));
         var small = scale < 1 ? AffineWarp.Resize(image, w, h) : image;
         var frame = ImageDecoder.Decode(ImageEncoder.EncodeJpeg(small, 30 + rng.Next(41)), sourceName: "video-like frame");
-        var found = FaceSelection.Primary(pipeline.Detect(frame), frame.Width, frame.Height);
+        var found = FacePipeline.Choose(pipeline.Detect(frame), frame, FaceChoice.Centred);
         return found is null ? null : FaceProbe.From(pipeline.EmbedFace(frame, found));
     }
 }

@@ -63,7 +63,7 @@ public static class IdentificationEvaluator
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(gallery);
         ArgumentNullException.ThrowIfNull(probes);
-        gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
+        gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
         var results = pipeline.EmbedFiles(probes.Select(p => p.Path).ToList(), onProgress);
         var rule = new List<OpenSetSearch>();
         var distance = new List<OpenSetSearch>();

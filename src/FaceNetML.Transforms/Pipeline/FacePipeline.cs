@@ -39,6 +39,9 @@ public sealed class FacePipeline : IDisposable
     public FaceAligner Aligner { get; }
     public FaceEmbedder Embedder { get; }
 
+    /// <summary>Values per embedding.</summary>
+    public int EmbeddingSize => Embedder.EmbeddingSize;
+
     /// <summary>The model's default verification threshold (Euclidean distance between normalised embeddings).</summary>
     public float Threshold => Model.Manifest.DefaultThreshold;
 
@@ -46,7 +49,10 @@ public sealed class FacePipeline : IDisposable
     public IReadOnlyList<DetectedFace> Detect(RgbImage image) => Detector.Detect(image);
 
     /// <summary>The face chosen by <see cref="FacePipelineOptions.Choice"/>, or null.</summary>
-    public DetectedFace? Choose(IReadOnlyList<DetectedFace> faces, RgbImage image) => Options.Choice == FaceChoice.Centred
+    public DetectedFace? Choose(IReadOnlyList<DetectedFace> faces, RgbImage image) => Choose(faces, image, Options.Choice);
+
+    /// <summary>The face a given rule chooses (a per-call choice: enrolment photos take the centred face), or null.</summary>
+    public static DetectedFace? Choose(IReadOnlyList<DetectedFace> faces, RgbImage image, FaceChoice choice) => choice == FaceChoice.Centred
         ? FaceSelection.Primary(faces, image.Width, image.Height)
         : FaceSelection.Largest(faces);
 
@@ -69,10 +75,25 @@ public sealed class FacePipeline : IDisposable
         return new FaceEmbedding(face, Embedder.EmbedBatch([crop], norm)[0], norm[0]);
     }
 
-    /// <summary>Embeds every face in the image (largest first).</summary>
-    public IReadOnlyList<FaceEmbedding> EmbedAll(RgbImage image)
+    /// <summary>
+    /// The enrolment embedding of one face: the normalised sum of the embeddings of the aligned face and of its mirror
+    /// image (flip augmentation: steadier than either alone).
+    /// </summary>
+    public float[] EmbedFlipAugmented(RgbImage image, DetectedFace face)
     {
-        var faces = Detect(image);
+        var crop = Aligner.Align(image, face);
+        var both = Embedder.EmbedBatch([crop, PixelOps.Mirror(crop)]);
+        var fused = new float[both[0].Length];
+        for (int i = 0; i < fused.Length; i++) fused[i] = both[0][i] + both[1][i];
+        L2Norm.Normalize(fused);
+        return fused;
+    }
+
+    /// <summary>Embeds every face in the image (largest first) whose longer box side is at least <paramref name="minFaceSide"/>
+    /// pixels, in one batch, with each face's raw output norm.</summary>
+    public IReadOnlyList<FaceEmbedding> EmbedAll(RgbImage image, float minFaceSide = 0)
+    {
+        var faces = Detect(image).Where(f => MathF.Max(f.Box.Width, f.Box.Height) >= minFaceSide).ToList();
         if (faces.Count == 0) return [];
         var norms = new float[faces.Count];
         var embeddings = Embedder.EmbedBatch(faces.Select(f => Aligner.Align(image, f)).ToList(), norms);

@@ -6,8 +6,8 @@ using FaceNetML.Verification;
 namespace FaceNetML.Recognition;
 
 /// <summary>
-/// Builds galleries from photos. Each photo gives one flip-augmented embedding: the normalised sum of the embeddings of
-/// the aligned face and of its mirror image (steadier than either). Doubtful photos get a one-line warning each: no
+/// Builds galleries from photos. Each photo gives one flip-augmented embedding (<see cref="FacePipeline.EmbedFlipAugmented"/>)
+/// of its centred face. Doubtful photos get a one-line warning each: no
 /// face (skipped), several faces (the central large one is used), a tiny face, or a face far from the person's other
 /// photos (over the model's verification threshold from their template: perhaps someone else).
 /// </summary>
@@ -16,18 +16,6 @@ public static class GalleryEnrolment
     /// <summary>Faces whose shorter box side is under this many pixels are enrolled with a warning: too small to
     /// make a reliable template.</summary>
     public const int TinyFace = 40;
-
-    /// <summary>The enrolment embedding of one face: normalised sum of the face's and its mirror's embeddings.</summary>
-    public static float[] EmbedFace(FacePipeline pipeline, RgbImage image, DetectedFace face)
-    {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        var crop = pipeline.Aligner.Align(image, face);
-        var both = pipeline.Embedder.EmbedBatch([crop, PixelOps.Mirror(crop)]);
-        var fused = new float[both[0].Length];
-        for (int i = 0; i < fused.Length; i++) fused[i] = both[0][i] + both[1][i];
-        EmbeddingDistance.L2Normalize(fused);
-        return fused;
-    }
 
     /// <summary>
     /// Builds a gallery from <paramref name="folder"/>: one sub-folder per person (its name is the person's name),
@@ -106,13 +94,13 @@ public static class GalleryEnrolment
         {
             var image = ImageDecoder.Decode(path);
             var faces = pipeline.Detect(image);
-            var face = FaceSelection.Primary(faces, image.Width, image.Height);
+            var face = FacePipeline.Choose(faces, image, FaceChoice.Centred);
             if (face is null) return new(null, $"{path}: no face found, skipped");
             string? warning = null;
             float side = MathF.Min(face.Box.Width, face.Box.Height);
             if (faces.Count > 1) warning = $"{path}: {faces.Count} faces, the central large one was enrolled";
             else if (side < TinyFace) warning = $"{path}: tiny face ({side:F0} px < {TinyFace}), a weak template";
-            return new(EmbedFace(pipeline, image, face), warning);
+            return new(pipeline.EmbedFlipAugmented(image, face), warning);
         }
         catch (BadInputException e)
         {

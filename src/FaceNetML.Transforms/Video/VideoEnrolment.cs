@@ -23,7 +23,7 @@ public static class VideoEnrolment
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentException.ThrowIfNullOrWhiteSpace(person);
         if (every < 1) throw new ArgumentOutOfRangeException(nameof(every), every, "must be at least 1");
-        gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
+        gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
         var tracker = new FaceTracker();
         var faces = new Dictionary<int, List<(int Frame, float[] Embedding)>>();
         using var reader = new FfmpegFrameReader(clip);

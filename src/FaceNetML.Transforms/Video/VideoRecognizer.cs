@@ -75,7 +75,7 @@ public sealed class VideoRecognizer
         _gallery = gallery ?? throw new ArgumentNullException(nameof(gallery));
         Options = options ?? new VideoRecognizerOptions();
         Options.Validate();
-        gallery.CheckModel(pipeline.Model.Name, pipeline.Embedder.EmbeddingSize);
+        gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
     }
 
     public VideoRecognizerOptions Options { get; }
@@ -182,18 +182,12 @@ public sealed class VideoRecognizer
     /// </summary>
     public IReadOnlyList<FaceObservation> Analyze(RgbImage frame)
     {
-        var faces = _pipeline.Detect(frame).Where(f => MathF.Max(f.Box.Width, f.Box.Height) >= Options.MinFaceSize).ToList();
-        if (faces.Count == 0) return [];
-        var norms = new float[faces.Count];
-        var embeddings = _pipeline.Embedder.EmbedBatch(faces.Select(f => _pipeline.Aligner.Align(frame, f)).ToList(), norms);
-        var result = new FaceObservation[faces.Count];
-        for (int i = 0; i < faces.Count; i++)
+        // Tracks decide from their accumulated evidence; the per-frame answer is only needed without tracking.
+        return _pipeline.EmbedAll(frame, Options.MinFaceSize).Select(f =>
         {
-            var probe = new FaceProbe(embeddings[i], MathF.Min(faces[i].Box.Width, faces[i].Box.Height), faces[i].Score, norms[i]);
-            // Tracks decide from their accumulated evidence; the per-frame answer is only needed without tracking.
-            result[i] = new FaceObservation(faces[i].Box, probe, Options.Track ? Identification.Nobody : _gallery.Identify(probe));
-        }
-        return result;
+            var probe = FaceProbe.From(f);
+            return new FaceObservation(f.Face!.Box, probe, Options.Track ? Identification.Nobody : _gallery.Identify(probe));
+        }).ToList();
     }
 
     /// <summary>One frame of a stream processed in order: <paramref name="observations"/> for detection frames, null otherwise.</summary>
