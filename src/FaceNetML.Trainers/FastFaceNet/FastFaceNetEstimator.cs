@@ -13,7 +13,7 @@ namespace FaceNetML.Trainers.FastFaceNet;
 /// <summary>Options of <see cref="FastFaceNetEstimator"/>: the training options plus the ML.NET columns and where the model goes.</summary>
 public sealed record FastFaceNetEstimatorOptions
 {
-    /// <summary>Network and training options; <see cref="FastFaceNetOptions.InputSize"/> must be one of <see cref="FaceCatalog.AlignSizes"/> (112, 160).</summary>
+    /// <summary>Network and training options (any <see cref="FastFaceNetOptions.InputSize"/> <c>AlignFaces</c> takes: 16 to 1024).</summary>
     public FastFaceNetOptions Training { get; init; } = new();
     /// <summary>Text column with image file paths (absolute, or relative to the current directory).</summary>
     public string ImagePathColumnName { get; init; } = "ImagePath";
@@ -41,7 +41,7 @@ public sealed record FastFaceNetEstimatorOptions
 /// Fast-FaceNet as an ML.NET trainer. <see cref="Fit"/> reads the (image path, identity label) rows, presents
 /// them to <see cref="AlignedCropCache"/> as a folder of per-identity symbolic links (so crops are cached as for
 /// the CLI), trains with <see cref="FastFaceNetTrainer"/>, exports with <see cref="FastFaceNetExporter"/> and
-/// returns the chain <c>LoadImages → DetectFaces → AlignFaces(InputSize) → FaceEmbed(exported model)</c> fitted on
+/// returns the chain <c>LoadFaceImages → DetectFaces → AlignFaces(InputSize) → FaceEmbed(exported model)</c> fitted on
 /// the input. The chain is made of this library's saveable transforms (the ONNX bytes go inside model.zip), so the
 /// model saves with <c>mlContext.Model.Save</c> and loads after <c>RegisterFaceNetML()</c>.
 /// </summary>
@@ -58,9 +58,8 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
         Options = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentNullException.ThrowIfNull(options.Training, nameof(options.Training));
         int size = options.Training.InputSize;
-        if (!FaceCatalog.AlignSizes.Contains(size))
-            throw new ArgumentOutOfRangeException(nameof(options), size,
-                $"Training.InputSize must be one of {string.Join(", ", FaceCatalog.AlignSizes)} (the sizes AlignFaces supports), not {size}");
+        if (size is < 16 or > 1024)
+            throw new ArgumentOutOfRangeException(nameof(options), size, $"Training.InputSize must lie in 16..1024 (the sizes AlignFaces supports), not {size}");
     }
 
     public FastFaceNetEstimatorOptions Options { get; }
@@ -132,7 +131,7 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
     }
 
     private IEstimator<ITransformer> Prefix() =>
-        _ml.Transforms.LoadImages(ImageColumn, null, Options.ImagePathColumnName)
+        _ml.Transforms.LoadFaceImages(ImageColumn, Options.ImagePathColumnName)
             .Append(_ml.Transforms.DetectFaces(inputColumnName: ImageColumn))
             .Append(_ml.Transforms.AlignFaces(AlignedColumn, ImageColumn, Options.Training.InputSize))
             .Append(_ml.Transforms.DropColumns(ImageColumn));

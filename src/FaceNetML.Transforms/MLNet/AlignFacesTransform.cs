@@ -28,6 +28,8 @@ internal static class AlignFacesColumns
     public const string Landmarks = "__FaceNetML_AlignFaces_Landmarks";
     public const string Aligned = "__FaceNetML_AlignFaces_Aligned";
     public const string Found = "__FaceNetML_AlignFaces_Found";
+    public const string Count = "__FaceNetML_AlignFaces_Count";
+    public const string Size = "__FaceNetML_AlignFaces_Size";
 
     /// <summary>Aligns the first (largest) face to the standard template at <paramref name="size"/>, or centre-crops.</summary>
     public static (MLImage Image, bool Found) Align(AlignFacesInput input, int size)
@@ -86,4 +88,48 @@ public sealed class AlignFaces160MappingFactory : CustomMappingFactory<AlignFace
 
     public override Action<AlignFacesInput, AlignFaces160Output> GetMapping() => (input, output) =>
         (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input, 160);
+}
+
+/// <summary>Input row of <see cref="AlignFacesAnySizeMappingFactory"/>: the detection plus the crop side to align to.</summary>
+public sealed class AlignFacesAnySizeInput
+{
+    [ColumnName(AlignFacesColumns.Image)]
+    public MLImage? Image { get; set; }
+
+    [ColumnName(AlignFacesColumns.Boxes), VectorType]
+    public float[] Boxes { get; set; } = [];
+
+    [ColumnName(AlignFacesColumns.Scores), VectorType]
+    public float[] Scores { get; set; } = [];
+
+    [ColumnName(AlignFacesColumns.Landmarks), VectorType]
+    public float[] Landmarks { get; set; } = [];
+
+    /// <summary>The crop side: a constant column made by ML.NET's <c>Expression</c>, saved in model.zip.</summary>
+    [ColumnName(AlignFacesColumns.Size)]
+    public int Size { get; set; }
+}
+
+/// <summary>Output row of <see cref="AlignFacesAnySizeMappingFactory"/>: an image whose size the column type does not fix.</summary>
+public sealed class AlignFacesAnySizeOutput
+{
+    [ColumnName(AlignFacesColumns.Aligned)]
+    public MLImage? Aligned { get; set; }
+
+    [ColumnName(AlignFacesColumns.Found)]
+    public bool FaceFound { get; set; }
+}
+
+/// <summary>AlignFaces at any other size the model's manifest asks for (16..1024). The size travels in a column, so one
+/// contract serves them all; the output column is an image of unfixed size (<c>FaceEmbed</c> takes it as it is).</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.any.v1";
+
+    public AlignFacesAnySizeMappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(
+            new AlignFacesInput { Image = input.Image, Boxes = input.Boxes, Scores = input.Scores, Landmarks = input.Landmarks }, input.Size);
 }

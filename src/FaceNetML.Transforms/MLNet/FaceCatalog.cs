@@ -19,7 +19,8 @@ namespace FaceNetML.MLNet;
 /// <remarks>Internal column names start with <c>__FaceNetML_</c>.</remarks>
 public static class FaceCatalog
 {
-    /// <summary>Sizes <see cref="AlignFaces"/> supports (one CustomMapping contract per size).</summary>
+    /// <summary>Sizes <see cref="AlignFaces"/> gives as fixed-size image columns (one CustomMapping contract each; ML.NET's
+    /// <c>ExtractPixels</c> can read them). Other sizes from 16 to 1024 come as images of unfixed size.</summary>
     public static IReadOnlyList<int> AlignSizes { get; } = [112, 160];
 
     /// <summary>Registers this assembly's CustomMapping factories, needed before <c>mlContext.Model.Load</c>.</summary>
@@ -72,7 +73,8 @@ public static class FaceCatalog
     /// <summary>
     /// The largest face of each image (from the <see cref="DetectFaces"/> columns with prefix
     /// <paramref name="facesColumnPrefix"/>) aligned to the standard 5-point template as a
-    /// <paramref name="size"/> x <paramref name="size"/> <c>MLImage</c>; a centred crop when there is no face, with
+    /// <paramref name="size"/> x <paramref name="size"/> <c>MLImage</c> (16 to 1024: the model manifest's input size; a
+    /// fixed-size column for <see cref="AlignSizes"/>); a centred crop when there is no face, with
     /// <paramref name="faceFoundColumnName"/> (Boolean) false. The same alignment code as the CLI.
     /// </summary>
     public static IEstimator<ITransformer> AlignFaces(this TransformsCatalog catalog, string outputColumnName = "AlignedFace",
@@ -84,7 +86,10 @@ public static class FaceCatalog
         {
             112 => new ImageMappingEstimator<AlignFacesInput, AlignFaces112Output>(catalog.CustomMapping(new AlignFaces112MappingFactory().GetMapping(), AlignFaces112MappingFactory.ContractName)),
             160 => new ImageMappingEstimator<AlignFacesInput, AlignFaces160Output>(catalog.CustomMapping(new AlignFaces160MappingFactory().GetMapping(), AlignFaces160MappingFactory.ContractName)),
-            _ => throw new ArgumentOutOfRangeException(nameof(size), $"AlignFaces supports sizes {string.Join(", ", AlignSizes)}, not {size}"),
+            >= 16 and <= 1024 => catalog.Expression(AlignFacesColumns.Size, $"c => {size}", AlignFacesColumns.Count)
+                .Append(new ImageMappingEstimator<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(
+                    catalog.CustomMapping(new AlignFacesAnySizeMappingFactory().GetMapping(), AlignFacesAnySizeMappingFactory.ContractName))),
+            _ => throw new ArgumentOutOfRangeException(nameof(size), $"AlignFaces supports sizes 16 to 1024, not {size}"),
         };
         return ColumnPlumbing.Wrap(catalog,
             [
@@ -92,12 +97,14 @@ public static class FaceCatalog
                 new InputOutputColumnPair(AlignFacesColumns.Boxes, facesColumnPrefix + "Boxes"),
                 new InputOutputColumnPair(AlignFacesColumns.Scores, facesColumnPrefix + "Scores"),
                 new InputOutputColumnPair(AlignFacesColumns.Landmarks, facesColumnPrefix + "Landmarks"),
+                new InputOutputColumnPair(AlignFacesColumns.Count, facesColumnPrefix + "Count"),
             ],
             mapping,
             [
                 new InputOutputColumnPair(outputColumnName, AlignFacesColumns.Aligned),
                 new InputOutputColumnPair(faceFoundColumnName, AlignFacesColumns.Found),
-            ]);
+            ],
+            AlignSizes.Contains(size) ? [] : [AlignFacesColumns.Size]);
     }
 
     /// <summary>

@@ -64,6 +64,7 @@ public sealed class FaceCatalogTests
     public void AlignFaces_RejectsUnsupportedSize()
     {
         var ml = new MLContext();
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.AlignFaces(size: 99));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.AlignFaces(size: 8));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.AlignFaces(size: 2000));
     }
 }

@@ -121,6 +121,26 @@ public sealed class OnePipelineTests
     }
 
     [TestMethod]
+    public void AlignFaces_AnyManifestSize_SurvivesSaveAndLoad()
+    {
+        var ml = new MLContext(seed: 1).RegisterFaceNetML();
+        var data = ml.Data.LoadFromEnumerable(new[] { new PathRow { Path = TestData.Photo("obama.jpg") } });
+        var model = ml.Transforms.LoadFaceImages().Append(ml.Transforms.DetectFaces(store: TestModels.Store))
+            .Append(ml.Transforms.AlignFaces(size: 136)).Fit(data);
+        var aligned = model.Transform(data).GetColumn<MLImage>("AlignedFace").Single();
+        Assert.AreEqual((136, 136), (aligned.Width, aligned.Height));
+
+        var dir = TestData.TempDir("align-any");
+        var zip = Path.Combine(dir, "model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var fresh = new MLContext(seed: 2).RegisterFaceNetML();
+        var again = fresh.Model.Load(zip, out _).Transform(data).GetColumn<MLImage>("AlignedFace").Single();
+        Assert.AreEqual((136, 136), (again.Width, again.Height), "the size is saved with the model");
+        Assert.IsTrue(aligned.Pixels.SequenceEqual(again.Pixels));
+        Directory.Delete(dir, true);
+    }
+
+    [TestMethod]
     public void BenchMlNet_ReportsBothRoutesOnTheSameImages()
     {
         var r = CliRunner.Run("bench", "--mlnet", "--count", "12", "--json");
