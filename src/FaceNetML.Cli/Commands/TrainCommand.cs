@@ -75,7 +75,7 @@ internal static class TrainCommand
             bool live = !Console.IsErrorRedirected;
 
             FaceCropSet set = null!;
-            TrainingResult result = null!;
+            FastFaceNetRun run = null!;
             int lastEpoch = 0;
             void Log(TrainingStep s) => CliContext.Error(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {s.Epoch} step {s.Step}/{s.TotalSteps}: loss {s.Loss:F4} (triplet {s.TripletLoss:F4}, distill {s.DistillationLoss:F4}), active triplets {s.ActiveFraction * 100:F0}%, {s.Elapsed:hh\\:mm\\:ss}"));
@@ -92,31 +92,18 @@ internal static class TrainCommand
                     crops.Value = crops.MaxValue;
                     crops.Description = $"{set.Count} crops, {set.Identities.Count} identities ({set.Detected.Count(d => d)} with a detected face)";
                     var train = ctx.AddTask("training");
-                    using var teacherEmbedder = teacherModel is null ? null : new FaceEmbedder(teacherModel.Resolve(store), Math.Max(1, parse.GetValue(teacherThreads)));
-                    result = new FastFaceNetTrainer(options).Train(set, s =>
+                    run = FastFaceNetTraining.Run(set, options, teacherModel, outPath, "facenetml train", parse.GetValue(teacherThreads), parse.GetValue(int8), s =>
                     {
                         train.MaxValue = s.TotalSteps;
                         train.Value = s.Step;
                         train.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {s.Epoch}: loss {s.Loss:F3}, active {s.ActiveFraction:P0}");
                         if (!live && (s.Epoch != lastEpoch || s.Step % 50 == 0)) Log(s);
                         lastEpoch = s.Epoch;
-                    }, teacherEmbedder);
+                    });
                     train.Value = train.MaxValue;
                 });
+            var (result, model, quantised) = (run.Result, run.Model, run.Int8Model);
             if (result.History.Count > 0) Log(result.History[^1]);
-
-            var notes = string.Create(CultureInfo.InvariantCulture,
-                $"Fast-FaceNet θ={w} trained by facenetml train on {set.Identities.Count} identities / {set.Count} images, {result.StartStep + result.History.Count} steps")
-                + (teacherModel is null ? "" : $", distilled from {teacherModel}");
-            var model = FastFaceNetExporter.Save(result.Network, size, outPath, result.Threshold.Threshold, notes: notes);
-            InstalledModel? quantised = null;
-            if (parse.GetValue(int8))
-            {
-                using var calibration = set.Batch(Enumerable.Range(0, set.Count).Where(i => i % Math.Max(1, set.Count / 64) == 0).Take(64).ToArray());
-                var ranges = ActivationRanges.Measure(result.Network, calibration);
-                quantised = FastFaceNetExporter.Save(result.Network, size, FastFaceNetExporter.Int8Path(outPath), result.Threshold.Threshold,
-                    notes: notes + "; int8 convolutions calibrated on 64 training crops", int8Ranges: ranges);
-            }
             var manifest = model.Manifest;
             var summary = new
             {

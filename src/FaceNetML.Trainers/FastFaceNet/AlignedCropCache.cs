@@ -131,7 +131,6 @@ public static class AlignedCropCache
             Store = options.Store,
             Parallelism = options.Parallelism,
         });
-        var student = new FaceAligner(FaceTemplate.Standard(options.Size));
         int n = files.Count, done = 0;
         var pixels = new byte[n][];
         var detected = new bool[n];
@@ -144,11 +143,8 @@ public static class AlignedCropCache
             catch (BadInputException) { image = new RgbImage(options.Size, options.Size); }
             DetectedFace? face = pipeline.Choose(pipeline.Detect(image), image);
             detected[i] = face is not null;
-            pixels[i] = student.AlignOrCenterCrop(image, face).Pixels;
-            if (teacher is not null)
-            {
-                teacher[i] = pipeline.Embedder.Embed(pipeline.Aligner.AlignOrCenterCrop(image, face));
-            }
+            pixels[i] = pipeline.Crop(image, face, options.Size).Pixels;
+            if (teacher is not null) teacher[i] = pipeline.EmbedFace(image, face).Embedding;
             progress?.Invoke(Interlocked.Increment(ref done), n);
         });
         return new FaceCropSet(options.Size, identities, files.Select(f => f.Label).ToArray(), files.Select(f => f.Rel).ToArray(),

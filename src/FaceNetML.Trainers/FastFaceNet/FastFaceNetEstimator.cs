@@ -84,23 +84,10 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
             try { Directory.Delete(links, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
 
-        TrainingResult result;
-        using (var teacher = o.Teacher is null ? null : new FaceEmbedder(o.Teacher.Resolve(o.Store)))
-            result = new FastFaceNetTrainer(o.Training with { Store = o.Training.Store ?? o.Store }).Train(set, o.Progress, teacher);
-        InstalledModel model;
-        try
-        {
-            var outDir = o.OutputDirectory ?? (o.Store ?? ModelStore.Default).ModelDirectory(
-                FastFaceNetExporter.DefaultName(o.Training.Width, o.Training.InputSize) + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture));
-            var notes = string.Create(CultureInfo.InvariantCulture,
-                $"Fast-FaceNet θ={o.Training.Width} trained by FastFaceNetEstimator on {set.Identities.Count} identities / {set.Count} images, {result.StartStep + result.History.Count} steps")
-                + (o.Teacher is null ? "" : $", distilled from {o.Teacher.NameOrPath}");
-            model = FastFaceNetExporter.Save(result.Network, o.Training.InputSize, outDir, result.Threshold.Threshold, notes: notes);
-        }
-        finally
-        {
-            result.Network.Dispose();
-        }
+        var outDir = o.OutputDirectory ?? (o.Store ?? ModelStore.Default).ModelDirectory(
+            FastFaceNetExporter.DefaultName(o.Training.Width, o.Training.InputSize) + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture));
+        var run = FastFaceNetTraining.Run(set, o.Training with { Store = o.Training.Store ?? o.Store }, o.Teacher, outDir, "FastFaceNetEstimator", progress: o.Progress);
+        var (result, model) = (run.Result, run.Model);
 
         var chain = Chain(FaceModels.FromFile(Path.GetDirectoryName(model.OnnxPath)!)).Fit(input);
         return new FastFaceNetModel(model, result.Threshold.Threshold, result.Threshold.Accuracy, result.History,

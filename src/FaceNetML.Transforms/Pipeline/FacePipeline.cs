@@ -75,6 +75,13 @@ public sealed class FacePipeline : IDisposable
         return new FaceEmbedding(face, Embedder.EmbedBatch([crop], norm)[0], norm[0]);
     }
 
+    /// <summary>One face aligned to the standard template at another side (a student network's input size); a centred
+    /// crop when <paramref name="face"/> is null.</summary>
+    public RgbImage Crop(RgbImage image, DetectedFace? face, int size) =>
+        _aligners.GetOrAdd(size, s => new FaceAligner(FaceTemplate.Standard(s))).AlignOrCenterCrop(image, face);
+
+    private readonly ConcurrentDictionary<int, FaceAligner> _aligners = new();
+
     /// <summary>
     /// The enrolment embedding of one face: the normalised sum of the embeddings of the aligned face and of its mirror
     /// image (flip augmentation: steadier than either alone).

@@ -1,0 +1,46 @@
+using System.Globalization;
+using FaceNetML.Embedding;
+using FaceNetML.Models;
+
+namespace FaceNetML.Trainers.FastFaceNet;
+
+/// <summary>What one training run produced: the crops it used, the trainer's result and the exported models.</summary>
+public sealed record FastFaceNetRun(FaceCropSet Crops, TrainingResult Result, InstalledModel Model, InstalledModel? Int8Model);
+
+/// <summary>
+/// The one training sequence of <c>facenetml train</c> and <see cref="FastFaceNetEstimator"/>: with the aligned crops
+/// (<see cref="AlignedCropCache"/>), open the teacher, train (<see cref="FastFaceNetTrainer"/>), export ONNX with its
+/// manifest (<see cref="FastFaceNetExporter"/>) and, when asked, the int8 twin calibrated on 64 training crops.
+/// </summary>
+public static class FastFaceNetTraining
+{
+    public static FastFaceNetRun Run(FaceCropSet crops, FastFaceNetOptions options, FaceModel? teacher, string outputDirectory, string trainedBy,
+        int teacherThreads = 1, bool int8 = false, Action<TrainingStep>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(crops);
+        ArgumentNullException.ThrowIfNull(options);
+        TrainingResult result;
+        using (var teacherEmbedder = teacher is null ? null : new FaceEmbedder(teacher.Resolve(options.Store), Math.Max(1, teacherThreads)))
+            result = new FastFaceNetTrainer(options).Train(crops, progress, teacherEmbedder);
+        try
+        {
+            var notes = string.Create(CultureInfo.InvariantCulture,
+                $"Fast-FaceNet θ={options.Width} trained by {trainedBy} on {crops.Identities.Count} identities / {crops.Count} images, {result.StartStep + result.History.Count} steps")
+                + (teacher is null ? "" : $", distilled from {teacher.NameOrPath}");
+            var model = FastFaceNetExporter.Save(result.Network, options.InputSize, outputDirectory, result.Threshold.Threshold, notes: notes);
+            InstalledModel? quantised = null;
+            if (int8)
+            {
+                using var calibration = crops.Batch(Enumerable.Range(0, crops.Count).Where(i => i % Math.Max(1, crops.Count / 64) == 0).Take(64).ToArray());
+                var ranges = ActivationRanges.Measure(result.Network, calibration);
+                quantised = FastFaceNetExporter.Save(result.Network, options.InputSize, FastFaceNetExporter.Int8Path(outputDirectory), result.Threshold.Threshold,
+                    notes: notes + "; int8 convolutions calibrated on 64 training crops", int8Ranges: ranges);
+            }
+            return new FastFaceNetRun(crops, result, model, quantised);
+        }
+        finally
+        {
+            result.Network.Dispose();
+        }
+    }
+}
