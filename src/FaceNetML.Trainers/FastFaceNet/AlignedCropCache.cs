@@ -89,21 +89,33 @@ public static class AlignedCropCache
     /// <param name="progress">Called with (done, total) while building.</param>
     public static FaceCropSet Load(string dataDirectory, CropCacheOptions? options = null, Action<int, int>? progress = null)
     {
-        options ??= new CropCacheOptions();
         if (!Directory.Exists(dataDirectory)) throw new BadInputException($"{dataDirectory}: training folder not found");
         var root = Path.GetFullPath(dataDirectory);
+        var rows = Directory.GetDirectories(root)
+            .SelectMany(dir => Directory.GetFiles(dir).Select(f => (Label: Path.GetFileName(dir), Path: Path.GetRelativePath(root, f))));
+        return Load(root, rows, root, options, progress);
+    }
+
+    /// <summary>The crops of labelled image files anywhere (an ML.NET estimator's rows): identities by label, in ordinal
+    /// order, as the folder form does with its sub-folders.</summary>
+    public static FaceCropSet Load(IEnumerable<(string Label, string Path)> rows, CropCacheOptions? options = null, Action<int, int>? progress = null) =>
+        Load("", rows.Select(r => (r.Label, System.IO.Path.GetFullPath(r.Path))), "the training rows", options, progress);
+
+    private static FaceCropSet Load(string root, IEnumerable<(string Label, string Path)> rows, string what, CropCacheOptions? options, Action<int, int>? progress)
+    {
+        options ??= new CropCacheOptions();
         var identities = new List<string>();
         var files = new List<(string Rel, int Label)>();
-        foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        foreach (var group in rows.GroupBy(r => r.Label, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             if (identities.Count >= options.MaxIdentities) break;
-            var images = Directory.GetFiles(dir).Where(ImageDecoder.IsImageFile)
+            var images = group.Select(r => r.Path).Where(ImageDecoder.IsImageFile)
                 .Order(StringComparer.Ordinal).Take(options.MaxImagesPerIdentity).ToList();
             if (images.Count < Math.Max(1, options.MinImagesPerIdentity)) continue;
-            foreach (var f in images) files.Add((Path.GetRelativePath(root, f), identities.Count));
-            identities.Add(Path.GetFileName(dir));
+            foreach (var f in images) files.Add((f, identities.Count));
+            identities.Add(group.Key);
         }
-        if (identities.Count < 2) throw new BadInputException($"{root}: need at least 2 identity sub-folders with {options.MinImagesPerIdentity}+ images each");
+        if (identities.Count < 2) throw new BadInputException($"{what}: need at least 2 identities with {options.MinImagesPerIdentity}+ images each");
 
         var key = Key(root, files.Select(f => f.Rel), options);
         var cacheDir = options.CacheDirectory ?? DefaultDirectory();

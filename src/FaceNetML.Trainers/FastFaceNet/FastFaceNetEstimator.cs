@@ -1,7 +1,5 @@
 using FaceNetML.Imaging;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using FaceNetML.MLNet;
 using FaceNetML.Embedding;
 using FaceNetML.Models;
@@ -39,8 +37,7 @@ public sealed record FastFaceNetEstimatorOptions
 
 /// <summary>
 /// Fast-FaceNet as an ML.NET trainer. <see cref="Fit"/> reads the (image path, identity label) rows, presents
-/// them to <see cref="AlignedCropCache"/> as a folder of per-identity symbolic links (so crops are cached as for
-/// the CLI), trains with <see cref="FastFaceNetTrainer"/>, exports with <see cref="FastFaceNetExporter"/> and
+/// them to <see cref="AlignedCropCache"/> (crops cached as for the CLI), trains and exports with <see cref="FastFaceNetTraining"/> and
 /// returns the chain <c>LoadFaceImages → DetectFaces → AlignFaces(InputSize) → FaceEmbed(exported model)</c> fitted on
 /// the input. The chain is made of this library's saveable transforms (the ONNX bytes go inside model.zip), so the
 /// model saves with <c>mlContext.Model.Save</c> and loads after <c>RegisterFaceNetML()</c>.
@@ -69,20 +66,11 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
         var rows = ReadRows(input);
-        var links = LinkFolder(rows);
-        FaceCropSet set;
-        try
+        var set = AlignedCropCache.Load(rows.Select(r => (r.Label, r.Path)), new CropCacheOptions
         {
-            set = AlignedCropCache.Load(links, new CropCacheOptions
-            {
-                Size = o.Training.InputSize, CacheDirectory = o.CacheDirectory, Teacher = o.Teacher, Store = o.Store,
-                Parallelism = Math.Max(1, o.Parallelism), MinImagesPerIdentity = o.MinImagesPerIdentity,
-            });
-        }
-        finally
-        {
-            try { Directory.Delete(links, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+            Size = o.Training.InputSize, CacheDirectory = o.CacheDirectory, Teacher = o.Teacher, Store = o.Store,
+            Parallelism = Math.Max(1, o.Parallelism), MinImagesPerIdentity = o.MinImagesPerIdentity,
+        });
 
         var outDir = o.OutputDirectory ?? (o.Store ?? ModelStore.Default).ModelDirectory(
             FastFaceNetExporter.DefaultName(o.Training.Width, o.Training.InputSize) + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture));
@@ -162,37 +150,6 @@ public sealed class FastFaceNetEstimator : IEstimator<FastFaceNetModel>
         return column;
     }
 
-    /// <summary>
-    /// A folder with one sub-folder per label holding symbolic links to that label's images. Its path depends only
-    /// on the rows, so a repeated fit on the same data hits the crop cache (keyed by folder, names, sizes, times).
-    /// </summary>
-    private static string LinkFolder(List<(string Path, string Label)> rows)
-    {
-        var groups = rows.GroupBy(r => r.Label, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var key = new StringBuilder();
-        foreach (var g in groups)
-            foreach (var r in g) key.Append(g.Key).Append('\n').Append(r.Path).Append('\n');
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..24];
-        var stable = Path.Combine(Path.GetTempPath(), "facenetml-fastfacenet-links", hash);
-        if (Directory.Exists(stable)) Directory.Delete(stable, true);
-        Directory.CreateDirectory(stable);
-        for (int i = 0; i < groups.Count; i++)
-        {
-            var dir = Path.Combine(stable, i.ToString("D6", CultureInfo.InvariantCulture) + "-" + Sanitize(groups[i].Key));
-            Directory.CreateDirectory(dir);
-            int j = 0;
-            foreach (var r in groups[i])
-                File.CreateSymbolicLink(Path.Combine(dir, (j++).ToString("D6", CultureInfo.InvariantCulture) + Path.GetExtension(r.Path).ToLowerInvariant()), r.Path);
-        }
-        return stable;
-    }
-
-    private static string Sanitize(string label)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        var s = new string(label.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray());
-        return s.Length > 64 ? s[..64] : s;
-    }
 }
 
 /// <summary>

@@ -87,10 +87,10 @@ public sealed class OnePipelineTests
         var smallPath = Path.Combine(dir, "small.png");
         ImageEncoder.SavePng(small, smallPath);
         var settings = new MtcnnOptions { MinFaceSize = 60, PNetThreshold = 0.65f, ONetThreshold = 0.8f };
-        using var expected = MtcnnDetector.CreateDefault(settings, TestModels.Store);
+        using var fitted = MtcnnDetector.CreateDefault(settings, TestModels.Store);
         using var defaults = MtcnnDetector.CreateDefault(null, TestModels.Store);
-        int expectedCount = expected.Detect(small).Count, defaultCount = defaults.Detect(small).Count;
-        Assert.AreNotEqual(defaultCount, expectedCount, "the photo tells the settings apart");
+        int withSettings = fitted.Detect(small).Count, withDefaults = defaults.Detect(small).Count;
+        Assert.AreNotEqual(withDefaults, withSettings, "the photo tells the settings apart");
 
         string[] files = [TestData.Photo("obama.jpg"), smallPath];
         var ml = new MLContext(seed: 1).RegisterFaceNetML();
@@ -102,7 +102,7 @@ public sealed class OnePipelineTests
 
         var fresh = new MLContext(seed: 2).RegisterFaceNetML();
         var loaded = fresh.Model.Load(zip, out _).Transform(fresh.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f })));
-        CollectionAssert.AreEqual(new[] { 1, expectedCount }, loaded.GetColumn<int>("FaceCount").ToArray(), "settings survive save and load");
+        CollectionAssert.AreEqual(new[] { 1, withSettings }, loaded.GetColumn<int>("FaceCount").ToArray(), "settings survive save and load");
 
         // A new process with an empty model store and no npm: everything comes from model.zip.
         var emptyStore = Directory.CreateDirectory(Path.Combine(dir, "empty-store")).FullName;
