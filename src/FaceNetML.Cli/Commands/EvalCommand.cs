@@ -101,7 +101,7 @@ internal static class EvalCommand
             else
             {
                 people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
-                probeList = IdentificationEvaluator.Photos(parse.GetValue(probes)!);
+                probeList = GalleryEnrolment.PersonPhotos(parse.GetValue(probes)!, "probe folder");
             }
             IdentificationEvaluation result = null!;
             CliContext.Err.Progress().AutoClear(true).Start(ctx =>

@@ -72,14 +72,12 @@ public sealed class FaceBank
             onProgress?.Invoke(Interlocked.Increment(ref done), jobs.Count);
         });
 
-        var identities = new List<BankIdentity>();
-        for (int i = 0; i < labelled.Count; i++)
-        {
-            var mine = jobs.Select((j, k) => (j, k)).Where(x => x.j.Identity == i && faces[x.k] is not null).Select(x => faces[x.k]!).ToList();
-            if (mine.Count > 0) identities.Add(new BankIdentity(labelled[i].Name, mine));
-        }
-        var strangers = jobs.Select((j, k) => (j, k)).Where(x => x.j.Identity < 0 && faces[x.k] is not null).Select(x => faces[x.k]!).ToList();
-        return new FaceBank(identities, strangers);
+        // One pass over the jobs (they are in identity order, strangers last).
+        var byIdentity = jobs.Select((job, k) => (job.Identity, Face: faces[k])).Where(x => x.Face is not null)
+            .GroupBy(x => x.Identity).ToDictionary(g => g.Key, g => g.Select(x => x.Face!).ToList());
+        var identities = Enumerable.Range(0, labelled.Count).Where(byIdentity.ContainsKey)
+            .Select(i => new BankIdentity(labelled[i].Name, byIdentity[i])).ToList();
+        return new FaceBank(identities, byIdentity.GetValueOrDefault(-1) ?? []);
     }
 
     private const string Magic = "facenetml-facebank/1";

@@ -21,17 +21,6 @@ public sealed record IdentificationEvaluation(
 /// </summary>
 public static class IdentificationEvaluator
 {
-    /// <summary>Probes from a folder with one sub-folder per person.</summary>
-    public static List<(string Person, string Path)> Photos(string folder)
-    {
-        if (!Directory.Exists(folder)) throw new BadInputException($"{folder}: folder not found");
-        var photos = Directory.GetDirectories(folder).OrderBy(d => d, StringComparer.Ordinal)
-            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(d), f)))
-            .ToList();
-        if (photos.Count == 0) throw new BadInputException($"{folder}: no photos found (expected one sub-folder per person)");
-        return photos;
-    }
-
     /// <summary>
     /// Splits one LFW-style folder into a gallery and probes (seeded): among people with more than
     /// <paramref name="enrol"/> photos, half are enrolled with their first <paramref name="enrol"/> photos and searched with
@@ -40,7 +29,7 @@ public static class IdentificationEvaluator
     public static (List<(string Person, string Path)> Gallery, List<(string Person, string Path)> Probes) Split(string folder, int enrol, int seed)
     {
         if (enrol < 1) throw new BadInputException($"--enrol must be at least 1, got {enrol}");
-        var byPerson = Photos(folder).GroupBy(p => p.Person).ToList();
+        var byPerson = GalleryEnrolment.PersonPhotos(folder).GroupBy(p => p.Person).ToList();
         var rng = new Random(seed);
         var gallery = new List<(string, string)>();
         var probes = new List<(string, string)>();

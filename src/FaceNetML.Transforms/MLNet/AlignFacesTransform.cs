@@ -32,14 +32,17 @@ internal static class AlignFacesColumns
     public const string Size = "__FaceNetML_AlignFaces_Size";
 
     /// <summary>Aligns the first (largest) face to the standard template at <paramref name="size"/>, or centre-crops.</summary>
-    public static (MLImage Image, bool Found) Align(AlignFacesInput input, int size)
+    public static (MLImage Image, bool Found) Align(AlignFacesInput input, int size) =>
+        Align(input.Image, input.Boxes, input.Scores, input.Landmarks, size);
+
+    public static (MLImage Image, bool Found) Align(MLImage? image, float[] boxes, float[] scores, float[] landmarks, int size)
     {
-        if (input.Image is null) throw new BadInputException("AlignFaces: missing image");
-        var rgb = FaceComponents.ToRgb(input.Image);
+        if (image is null) throw new BadInputException("AlignFaces: missing image");
+        var rgb = FaceComponents.ToRgb(image);
         var aligner = FaceComponents.Aligner(size);
-        if (input.Boxes.Length >= 4)
+        if (boxes.Length >= 4)
         {
-            var face = DetectFacesMappingFactory.Read(input.Boxes, input.Scores, input.Landmarks, 0);
+            var face = DetectFacesMappingFactory.Read(boxes, scores, landmarks, 0);
             return (FaceComponents.ToMLImage(aligner.Align(rgb, face)), true);
         }
         return (FaceComponents.ToMLImage(aligner.CenterCrop(rgb)), false);
@@ -130,6 +133,5 @@ public sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<Align
     public AlignFacesAnySizeMappingFactory() => FaceComponents.EnsureImageType();
 
     public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(
-            new AlignFacesInput { Image = input.Image, Boxes = input.Boxes, Scores = input.Scores, Landmarks = input.Landmarks }, input.Size);
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size);
 }

@@ -25,25 +25,34 @@ public static class GalleryEnrolment
     public static Gallery FromFolder(FacePipeline pipeline, string folder, Action<int, int>? onProgress = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        ArgumentNullException.ThrowIfNull(folder);
-        if (!Directory.Exists(folder))
-            throw new BadInputException($"{folder}: gallery folder not found");
-        var people = Directory.GetDirectories(folder).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
-        var photos = people
-            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile)
-                .OrderBy(f => f, StringComparer.Ordinal).Select(f => (Person: Path.GetFileName(d), Path: f)))
-            .ToList();
-        if (photos.Count == 0)
-            throw new BadInputException($"{folder}: no photos found (expected one sub-folder per person holding .jpg/.png photos)");
-        var gallery = FromPhotos(pipeline, photos, onProgress);
-        foreach (var person in people.Select(Path.GetFileName).Where(n => gallery[n!] is null))
+        var photos = PersonPhotos(folder, "gallery folder");
+        var gallery = FromPhotos(pipeline, photos, onProgress, folder);
+        foreach (var person in Directory.GetDirectories(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).Where(n => gallery[n!] is null))
             gallery.Warn($"{person}: no usable photo, not enrolled");
         return gallery;
     }
 
-    /// <summary>Builds a gallery from (person, photo) pairs; see <see cref="FromFolder"/>.</summary>
+    /// <summary>The photos of a folder with one sub-folder per person (its name is the person's name), in ordinal order.</summary>
+    /// <exception cref="BadInputException">The folder is missing or holds no photo in a person sub-folder.</exception>
+    public static List<(string Person, string Path)> PersonPhotos(string folder, string what = "folder")
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+            throw new BadInputException($"{folder}: {what} not found");
+        var photos = Directory.GetDirectories(folder).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal)
+            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile)
+                .OrderBy(f => f, StringComparer.Ordinal).Select(f => (Person: Path.GetFileName(d)!, Path: f)))
+            .ToList();
+        if (photos.Count == 0)
+            throw new BadInputException($"{folder}: no photos found (expected one sub-folder per person holding .jpg/.png photos)");
+        return photos;
+    }
+
+    /// <summary>Builds a gallery from (person, photo) pairs; see <see cref="FromFolder"/>. <paramref name="source"/> names
+    /// where the photos came from in the error.</summary>
     /// <exception cref="BadInputException">No usable face in any photo.</exception>
-    public static Gallery FromPhotos(FacePipeline pipeline, IReadOnlyList<(string Person, string Path)> photos, Action<int, int>? onProgress = null)
+    public static Gallery FromPhotos(FacePipeline pipeline, IReadOnlyList<(string Person, string Path)> photos, Action<int, int>? onProgress = null,
+        string source = "gallery")
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(photos);
@@ -62,7 +71,7 @@ public static class GalleryEnrolment
             if (results[i].Warning is { } w) gallery.Warn(w);
         }
         if (gallery.People.Count == 0)
-            throw new BadInputException($"no usable face in any of {photos.Count} gallery photos ({(gallery.Warnings.Count > 0 ? gallery.Warnings[0] : "none given")})");
+            throw new BadInputException($"{source}: no usable face in any of {photos.Count} photos ({(gallery.Warnings.Count > 0 ? gallery.Warnings[0] : "none given")})");
         WarnOutliers(gallery);
         return gallery;
     }

@@ -58,7 +58,6 @@ public sealed class FaceTrack
 {
     private readonly Dictionary<string, float> _votes = new(StringComparer.Ordinal);
     private float _unknownVotes;
-    private readonly float[] _sum;
     private readonly ProbeEvidence? _evidence;
 
     internal FaceTrack(int id, int frame, FaceObservation first, Gallery? gallery)
@@ -68,7 +67,6 @@ public sealed class FaceTrack
         LastDetectedBox = first.Box;
         LastDetectedFrame = frame;
         Embedding = (float[])first.Embedding.Clone();
-        _sum = (float[])first.Embedding.Clone();
         LastObservation = first;
         if (gallery is not null)
         {
@@ -84,18 +82,6 @@ public sealed class FaceTrack
 
     /// <summary>Running (L2-normalised) embedding of the face: recent observations weigh most (used to associate).</summary>
     public float[] Embedding { get; private set; }
-
-    /// <summary>Mean of all observed embeddings, L2-normalised: a steadier template of the face than any one frame
-    /// (used to identify when the tracker has a gallery).</summary>
-    public float[] MeanEmbedding
-    {
-        get
-        {
-            var m = (float[])_sum.Clone();
-            EmbeddingDistance.L2Normalize(m);
-            return m;
-        }
-    }
 
     /// <summary>Distance behind <see cref="Person"/>: with a gallery, the mean over the track of the distance to the
     /// candidate; else of the latest observation.</summary>
@@ -162,7 +148,6 @@ public sealed class FaceTrack
         for (int i = 0; i < e.Length; i++) e[i] = (1 - m) * Embedding[i] + m * o.Embedding[i];
         EmbeddingDistance.L2Normalize(e);
         Embedding = e;
-        for (int i = 0; i < e.Length; i++) _sum[i] += o.Embedding[i];
         Box = o.Box;
         LastDetectedBox = o.Box;
         LastDetectedFrame = frame;
