@@ -48,10 +48,10 @@ internal static class BenchCommand
                 var face = pipeline.Choose(pipeline.Detect(image), image);
                 detect += watch.Elapsed.TotalMilliseconds;
                 watch.Restart();
-                var crop = pipeline.Aligner.AlignOrCenterCrop(image, face);
+                var crop = pipeline.Align(image, face);
                 align += watch.Elapsed.TotalMilliseconds;
                 watch.Restart();
-                pipeline.Embedder.Embed(crop);
+                pipeline.EmbedAligned(crop);
                 embed += watch.Elapsed.TotalMilliseconds;
                 if (face is not null) faces++;
                 if (aligned.Count < 64) aligned.Add(crop);
@@ -128,7 +128,7 @@ internal static class BenchCommand
         var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f })));
         var chain = ml.Transforms.LoadFaceImages()
             .Append(ml.Transforms.DetectFaces(options: options.Detection, store: options.Store))
-            .Append(ml.Transforms.AlignFaces(size: pipeline.Embedder.InputSize))
+            .Append(ml.Transforms.AlignFaces(size: pipeline.InputSize))
             .Append(ml.Transforms.FaceEmbed(model: options.Model, store: options.Store))
             .Fit(ml.Data.TakeRows(data, 1));
         double Direct() => Time(() => pipeline.EmbedFiles(files));

@@ -35,12 +35,17 @@ public sealed class FacePipeline : IDisposable
 
     public FacePipelineOptions Options { get; }
     public InstalledModel Model { get; }
-    public MtcnnDetector Detector { get; }
-    public FaceAligner Aligner { get; }
-    public FaceEmbedder Embedder { get; }
+
+    // The stages. Callers use the methods below, which compose them; nothing outside reaches through to a stage.
+    internal MtcnnDetector Detector { get; }
+    internal FaceAligner Aligner { get; }
+    internal FaceEmbedder Embedder { get; }
 
     /// <summary>Values per embedding.</summary>
     public int EmbeddingSize => Embedder.EmbeddingSize;
+
+    /// <summary>Side of the aligned face the embedding model takes, in pixels (from its manifest).</summary>
+    public int InputSize => Embedder.InputSize;
 
     /// <summary>The model's default verification threshold (Euclidean distance between normalised embeddings).</summary>
     public float Threshold => Model.Manifest.DefaultThreshold;
@@ -66,6 +71,12 @@ public sealed class FacePipeline : IDisposable
         if (face is null && !Options.FallBackToCentreCrop) return null;
         return EmbedFace(image, face);
     }
+
+    /// <summary>One face aligned to the model's template (a centred square crop when <paramref name="face"/> is null).</summary>
+    public RgbImage Align(RgbImage image, DetectedFace? face) => Aligner.AlignOrCenterCrop(image, face);
+
+    /// <summary>The L2-normalised embedding of a face already aligned by <see cref="Align"/>.</summary>
+    public float[] EmbedAligned(RgbImage crop) => Embedder.Embed(crop);
 
     /// <summary>Aligns and embeds one face of an image (a centred square crop when <paramref name="face"/> is null).</summary>
     public FaceEmbedding EmbedFace(RgbImage image, DetectedFace? face)
