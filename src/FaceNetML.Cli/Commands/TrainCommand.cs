@@ -16,7 +16,11 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Training folder: one sub-folder of images per identity", Required = true };
+        var data = new Option<string[]>("--data") { Description = "Training folders, one sub-folder of images per identity; several folders are one label space (sub-folder name = identity)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var unlabelled = new Option<string[]>("--unlabeled") { Description = "Folders of faces without labels (any depth), used only by the distillation loss (needs --teacher)", AllowMultipleArgumentsPerToken = true };
+        var unlabelledPerBatch = new Option<int>("--unlabeled-per-batch") { Description = "Unlabelled faces added to each P x K batch", DefaultValueFactory = _ => 16 }.AtLeast(1);
+        var curve = new Option<string?>("--curve") { Description = "A pairs file (e.g. lfw-dev/pairs.txt): its k-fold accuracy every --curve-every steps goes to learning-curve.csv and .png beside the model (it only watches; nothing is tuned on it)" };
+        var curveEvery = new Option<int>("--curve-every") { Description = "Steps between learning-curve points", DefaultValueFactory = _ => 250 }.AtLeast(1);
         var output = new Option<string>("--out") { Description = "Output model: an .onnx file (manifest.json is written beside it) or a folder", Required = true };
         var width = new Option<double>("--width") { Description = "Width multiplier θ (0.25, 0.5, 0.75, 1)", DefaultValueFactory = _ => 0.75 };
         var inputSize = new Option<int>("--input-size") { Description = "Input side in pixels (224 as in the paper; 112 or 160 for speed)", DefaultValueFactory = _ => 112 };
@@ -46,6 +50,7 @@ internal static class TrainCommand
         {
             data, output, width, inputSize, epochs, teacher, threads, embedding, p, k, optimizer, lr, margin, simWeight, projWeight,
             tripletWeight, seed, checkpoints, noResume, minutes, cache, maxIds, init, schedule, teacherThreads, int8,
+            unlabelled, unlabelledPerBatch, curve, curveEvery,
         };
         command.SetAction(parse =>
         {
@@ -70,11 +75,19 @@ internal static class TrainCommand
                 CheckpointDirectory = parse.GetValue(checkpoints) ?? Path.GetFullPath(outPath).TrimEnd('/') + ".checkpoints",
                 Resume = !parse.GetValue(noResume),
                 TimeLimit = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
+                UnlabelledPerBatch = parse.GetValue(unlabelledPerBatch),
+                EvaluateEvery = parse.GetValue(curve) is null ? 0 : parse.GetValue(curveEvery),
             };
+            var unlabelledRoots = parse.GetValue(unlabelled) ?? [];
+            if (unlabelledRoots.Length > 0 && teacherModel is null)
+                throw new BadInputException("--unlabeled needs --teacher: unlabelled faces only feed the distillation loss");
+            var curveCsv = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? outPath : Path.Combine(outPath, "model.onnx")))!, "learning-curve.csv");
             bool json = parse.GetValue(CliContext.Json);
             bool live = !Console.IsErrorRedirected;
 
             FaceCropSet set = null!;
+            FaceCropSet? unlabelledSet = null;
+            LearningCurve? learning = null;
             FastFaceNetRun run = null!;
             int lastEpoch = 0;
             void Log(TrainingStep s) => CliContext.Error(string.Create(CultureInfo.InvariantCulture,
@@ -84,21 +97,45 @@ internal static class TrainCommand
                 .Start(ctx =>
                 {
                     var crops = ctx.AddTask("aligning crops");
-                    set = AlignedCropCache.Load(parse.GetValue(data)!, new CropCacheOptions
+                    var cropOptions = new CropCacheOptions
                     {
                         Size = size, CacheDirectory = parse.GetValue(cache), MaxIdentities = parse.GetValue(maxIds), Teacher = teacherModel,
                         Store = store, Parallelism = Environment.ProcessorCount,
-                    }, (done, total) => { crops.MaxValue = total; crops.Value = done; });
+                    };
+                    set = AlignedCropCache.Load(parse.GetValue(data)!, cropOptions, (done, total) => { crops.MaxValue = total; crops.Value = done; });
                     crops.Value = crops.MaxValue;
                     crops.Description = $"{set.Count} crops, {set.Identities.Count} identities ({set.Detected.Count(d => d)} with a detected face)";
+                    if (unlabelledRoots.Length > 0)
+                    {
+                        var more = ctx.AddTask("aligning unlabelled crops");
+                        unlabelledSet = AlignedCropCache.LoadUnlabelled(unlabelledRoots, cropOptions with { MaxIdentities = int.MaxValue },
+                            (done, total) => { more.MaxValue = total; more.Value = done; });
+                        more.Value = more.MaxValue;
+                        more.Description = $"{unlabelledSet.Count} unlabelled crops";
+                    }
+                    if (parse.GetValue(curve) is { } pairsFile)
+                    {
+                        var pairCrops = ctx.AddTask("aligning learning-curve pairs");
+                        learning = new LearningCurve(pairsFile, cropOptions, (done, total) => { pairCrops.MaxValue = total; pairCrops.Value = done; });
+                        pairCrops.Value = pairCrops.MaxValue;
+                    }
+                    TrainingStep? latest = null;
+                    var recent = new Queue<float>();
                     var train = ctx.AddTask("training");
                     run = FastFaceNetTraining.Run(set, options, teacherModel, outPath, "facenetml train", parse.GetValue(teacherThreads), parse.GetValue(int8), s =>
                     {
+                        latest = s;
+                        recent.Enqueue(s.Loss);
+                        if (recent.Count > 50) recent.Dequeue();
                         train.MaxValue = s.TotalSteps;
                         train.Value = s.Step;
                         train.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {s.Epoch}: loss {s.Loss:F3}, active {s.ActiveFraction:P0}");
                         if (!live && (s.Epoch != lastEpoch || s.Step % 50 == 0)) Log(s);
                         lastEpoch = s.Epoch;
+                    }, unlabelledSet, learning is null ? null : (step, network) =>
+                    {
+                        var point = learning.Record(step, latest?.Elapsed ?? TimeSpan.Zero, recent.Count == 0 ? double.NaN : recent.Average(), network, curveCsv);
+                        CliContext.Error(string.Create(CultureInfo.InvariantCulture, $"step {step}: curve accuracy {point.Accuracy:P2} ± {point.AccuracyStd:P2}"));
                     });
                     train.Value = train.MaxValue;
                 });
@@ -109,7 +146,8 @@ internal static class TrainCommand
             {
                 model = model.OnnxPath, name = manifest.Name, width = w, inputSize = size, embeddingSize = manifest.EmbeddingSize,
                 @params = manifest.Parameters, mmacs = Math.Round(manifest.MultiplyAdds / 1e6, 1),
-                identities = set.Identities.Count, images = set.Count,
+                identities = set.Identities.Count, images = set.Count, unlabelledImages = unlabelledSet?.Count,
+                learningCurve = learning is null ? null : curveCsv,
                 steps = result.StartStep + result.History.Count, resumedAt = result.StartStep, seconds = Math.Round(result.Elapsed.TotalSeconds, 1),
                 stoppedByTimeLimit = result.StoppedByTimeLimit,
                 finalLoss = result.History.Count > 0 ? Math.Round(result.History.TakeLast(20).Average(s => s.Loss), 4) : (double?)null,

@@ -96,6 +96,35 @@ public static class AlignedCropCache
         return Load(root, rows, root, options, progress);
     }
 
+    /// <summary>
+    /// The crops of several training folders as one label space: each sub-folder of each root is an identity, named by
+    /// the sub-folder (CelebA identity ids, disjoint between <c>celeba-train</c> and <c>celeba-extra</c>; a name found in
+    /// two roots is one identity). One root behaves exactly as <see cref="Load(string, CropCacheOptions?, Action{int, int}?)"/>.
+    /// </summary>
+    public static FaceCropSet Load(IReadOnlyList<string> roots, CropCacheOptions? options = null, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        if (roots.Count == 0) throw new BadInputException("no training folder given");
+        if (roots.Count == 1) return Load(roots[0], options, progress);
+        foreach (var r in roots)
+            if (!Directory.Exists(r)) throw new BadInputException($"{r}: training folder not found");
+        return Load(roots.SelectMany(r => Directory.GetDirectories(Path.GetFullPath(r))
+            .SelectMany(dir => Directory.GetFiles(dir).Select(f => (Label: Path.GetFileName(dir), Path: f)))), options, progress);
+    }
+
+    /// <summary>
+    /// The crops of unlabelled faces (every image file under the folders, at any depth), for the distillation loss only:
+    /// each image is its own "identity", so it never forms a positive pair and may serve as a negative.
+    /// </summary>
+    public static FaceCropSet LoadUnlabelled(IReadOnlyList<string> roots, CropCacheOptions? options = null, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        foreach (var r in roots)
+            if (!Directory.Exists(r)) throw new BadInputException($"{r}: unlabelled folder not found");
+        var files = roots.SelectMany(r => Directory.GetFiles(Path.GetFullPath(r), "*", SearchOption.AllDirectories)).Where(ImageDecoder.IsImageFile);
+        return Load(files.Select(f => (Label: f, Path: f)), (options ?? new CropCacheOptions()) with { MinImagesPerIdentity = 1 }, progress);
+    }
+
     /// <summary>The crops of labelled image files anywhere (an ML.NET estimator's rows): identities by label, in ordinal
     /// order, as the folder form does with its sub-folders.</summary>
     public static FaceCropSet Load(IEnumerable<(string Label, string Path)> rows, CropCacheOptions? options = null, Action<int, int>? progress = null) =>

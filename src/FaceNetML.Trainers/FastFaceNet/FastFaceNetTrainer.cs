@@ -59,6 +59,11 @@ public sealed record FastFaceNetOptions
     public bool Resume { get; init; } = true;
     /// <summary>Stop (and checkpoint) once this much time has passed.</summary>
     public TimeSpan? TimeLimit { get; init; }
+    /// <summary>Unlabelled faces added to each P x K batch when unlabelled crops are given (distillation only: each is its
+    /// own identity, so it is never a positive and may be a negative).</summary>
+    public int UnlabelledPerBatch { get; init; } = 16;
+    /// <summary>Call the evaluation callback of <see cref="FastFaceNetTrainer.Train"/> every this many steps (0: never).</summary>
+    public int EvaluateEvery { get; init; }
 }
 
 /// <summary>One optimisation step, as reported to the progress callback.</summary>
@@ -87,15 +92,23 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
     public FastFaceNetOptions Options { get; } = options;
 
     /// <param name="teacher">Online teacher: embeds every augmented crop (null: the crops' cached teacher embeddings, if any).</param>
-    public TrainingResult Train(FaceCropSet data, Action<TrainingStep>? onStep = null, FaceEmbedder? teacher = null)
+    /// <param name="unlabelled">Faces without identity labels, mixed into each batch for the distillation loss
+    /// (<see cref="FastFaceNetOptions.UnlabelledPerBatch"/> of them; ignored without a teacher).</param>
+    /// <param name="onEvaluate">Called with (steps done, network in eval mode) every <see cref="FastFaceNetOptions.EvaluateEvery"/>
+    /// steps and at the end: a learning curve. It must not change the network.</param>
+    public TrainingResult Train(FaceCropSet data, Action<TrainingStep>? onStep = null, FaceEmbedder? teacher = null,
+        FaceCropSet? unlabelled = null, Action<int, FastFaceNetNetwork>? onEvaluate = null)
     {
         var o = Options;
         if (data.Size != o.InputSize) throw new ArgumentException($"crops are {data.Size}px, the network takes {o.InputSize}px");
+        if (unlabelled is not null && unlabelled.Size != o.InputSize) throw new ArgumentException($"unlabelled crops are {unlabelled.Size}px, the network takes {o.InputSize}px");
         TorchRuntime.Initialize(o.Threads);
         var watch = Stopwatch.StartNew();
         var network = new FastFaceNetNetwork(o.Width, o.EmbeddingSize, o.Seed);
         int teacherSize = teacher?.EmbeddingSize ?? data.Teacher?[0].Length ?? 0;
         bool distill = teacherSize > 0 && (o.SimilarityDistillationWeight > 0 || o.ProjectionDistillationWeight > 0);
+        // Unlabelled faces need a target: the online teacher, or cached teacher embeddings in their crop set.
+        if (!distill || (teacher is null && unlabelled?.Teacher is null) || o.UnlabelledPerBatch <= 0) unlabelled = null;
         Linear? projection = distill && o.ProjectionDistillationWeight > 0 ? nn.Linear(o.EmbeddingSize, teacherSize, hasBias: false) : null;
         var parameters = network.parameters().Concat(projection?.parameters() ?? []).ToList();
         OptimizerHelper optimizer = o.Optimizer switch
@@ -112,21 +125,21 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
         var byIdentity = data.ByIdentity();
         if (start == 0 && o.Initialisation == FastFaceNetInitialisation.FaceDetector)
         {
-            using var calibration = Prepare(data, byIdentity, teacher: null, distill: false, step: -1).Input(o.InputSize);
+            using var calibration = Prepare(data, byIdentity, null, teacher: null, distill: false, step: -1).Input(o.InputSize);
             FaceDetectorBackbone.Apply(network, FaceDetectorBackbone.Load(o.Store), calibration);
         }
         var history = new List<TrainingStep>();
         bool timedOut = false;
         network.train();
-        Task<PreparedBatch>? next = start < totalSteps ? Task.Run(() => Prepare(data, byIdentity, teacher, distill, start)) : null;
+        Task<PreparedBatch>? next = start < totalSteps ? Task.Run(() => Prepare(data, byIdentity, unlabelled, teacher, distill, start)) : null;
         for (int step = start; step < totalSteps; step++)
         {
             if (o.TimeLimit is { } limit && watch.Elapsed > limit) { timedOut = true; break; }
             var prepared = next!.GetAwaiter().GetResult();
             int following = step + 1;
-            next = following < totalSteps ? Task.Run(() => Prepare(data, byIdentity, teacher, distill, following)) : null;
+            next = following < totalSteps ? Task.Run(() => Prepare(data, byIdentity, unlabelled, teacher, distill, following)) : null;
             foreach (var group in optimizer.ParamGroups) group.LearningRate = LearningRateAt(o, step, totalSteps);
-            int n = prepared.Indices.Length;
+            int n = prepared.Count;
 
             using var scope = NewDisposeScope();
             var embeddings = network.call(prepared.Input(o.InputSize));
@@ -160,10 +173,17 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
             history.Add(record);
             onStep?.Invoke(record);
             if ((step + 1) % stepsPerEpoch == 0 && step + 1 < totalSteps) SaveCheckpoint(network, projection, optimizer, step + 1);
+            if (onEvaluate is not null && o.EvaluateEvery > 0 && (step + 1) % o.EvaluateEvery == 0 && step + 1 < totalSteps)
+            {
+                network.eval();
+                onEvaluate(step + 1, network);
+                network.train();
+            }
         }
         next?.Wait();
         SaveCheckpoint(network, projection, optimizer, start + history.Count);
         network.eval();
+        onEvaluate?.Invoke(start + history.Count, network);
         var threshold = EstimateThreshold(network, data, o.Seed);
         return new TrainingResult(network, history, threshold, watch.Elapsed, timedOut, start);
     }
@@ -176,23 +196,26 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
     };
 
     /// <summary>A step's batch, ready for the network: packed NHWC input, labels, teacher targets and the step's generator (mining continues it).</summary>
-    private sealed record PreparedBatch(int[] Indices, float[] Pixels, int[] Labels, float[]? Targets, Random Rng)
+    private sealed record PreparedBatch(int Count, float[] Pixels, int[] Labels, float[]? Targets, Random Rng)
     {
-        public Tensor Input(int size) => FaceCropSet.ToNchw(Pixels, Indices.Length, size);
+        public Tensor Input(int size) => FaceCropSet.ToNchw(Pixels, Count, size);
     }
 
-    /// <summary>Samples and augments step <paramref name="step"/>'s batch; the teacher (if any) embeds the augmented crops.</summary>
-    private PreparedBatch Prepare(FaceCropSet data, int[][] byIdentity, FaceEmbedder? teacher, bool distill, int step)
+    /// <summary>Samples and augments step <paramref name="step"/>'s batch (P x K labelled crops, then the unlabelled ones,
+    /// labelled -1, -2, ...); the teacher (if any) embeds the augmented crops.</summary>
+    private PreparedBatch Prepare(FaceCropSet data, int[][] byIdentity, FaceCropSet? unlabelled, FaceEmbedder? teacher, bool distill, int step)
     {
         var o = Options;
         var rng = new Random(StepSeed(o.Seed, step));
         var indices = TripletMining.SampleBatch(byIdentity, o.IdentitiesPerBatch, o.ImagesPerIdentity, rng);
-        int n = indices.Length, per = o.InputSize * o.InputSize * 3;
+        var extra = unlabelled is null ? [] : Enumerable.Range(0, o.UnlabelledPerBatch).Select(_ => rng.Next(unlabelled.Count)).ToArray();
+        var sources = indices.Select(i => (Set: data, Index: i)).Concat(extra.Select(i => (Set: unlabelled!, Index: i))).ToArray();
+        int n = sources.Length, per = o.InputSize * o.InputSize * 3;
         var pixels = new float[n * per];
         var crops = new RgbImage[n];
         for (int i = 0; i < n; i++)
         {
-            crops[i] = FaceAugmenter.Apply(data.Crop(indices[i]), o.Augmentation, rng);
+            crops[i] = FaceAugmenter.Apply(sources[i].Set.Crop(sources[i].Index), o.Augmentation, rng);
             TensorPacker.Pack(crops[i], pixels.AsSpan(i * per, per), FastFaceNetExporter.Mean, FastFaceNetExporter.Scale);
         }
         float[]? targets = null;
@@ -200,8 +223,9 @@ public sealed class FastFaceNetTrainer(FastFaceNetOptions options)
             targets = teacher.EmbedBatch(crops.Select(c => c.Width == teacher.InputSize ? c : AffineWarp.Resize(c, teacher.InputSize, teacher.InputSize)).ToArray())
                 .SelectMany(e => e).ToArray();
         else if (distill)
-            targets = indices.SelectMany(i => data.Teacher![i]).ToArray();
-        return new PreparedBatch(indices, pixels, indices.Select(i => data.Labels[i]).ToArray(), targets, rng);
+            targets = sources.SelectMany(s => s.Set.Teacher![s.Index]).ToArray();
+        var labels = indices.Select(i => data.Labels[i]).Concat(extra.Select((_, j) => -1 - j)).ToArray();
+        return new PreparedBatch(n, pixels, labels, targets, rng);
     }
 
     /// <summary>The seed of a step's generator: fixed across processes (HashCode.Combine is randomised per process).</summary>

@@ -15,17 +15,19 @@ public sealed record FastFaceNetRun(FaceCropSet Crops, TrainingResult Result, In
 public static class FastFaceNetTraining
 {
     public static FastFaceNetRun Run(FaceCropSet crops, FastFaceNetOptions options, FaceModel? teacher, string outputDirectory, string trainedBy,
-        int teacherThreads = 1, bool int8 = false, Action<TrainingStep>? progress = null)
+        int teacherThreads = 1, bool int8 = false, Action<TrainingStep>? progress = null, FaceCropSet? unlabelled = null,
+        Action<int, FastFaceNetNetwork>? onEvaluate = null)
     {
         ArgumentNullException.ThrowIfNull(crops);
         ArgumentNullException.ThrowIfNull(options);
         TrainingResult result;
         using (var teacherEmbedder = teacher is null ? null : new FaceEmbedder(teacher.Resolve(options.Store), Math.Max(1, teacherThreads)))
-            result = new FastFaceNetTrainer(options).Train(crops, progress, teacherEmbedder);
+            result = new FastFaceNetTrainer(options).Train(crops, progress, teacherEmbedder, unlabelled, onEvaluate);
         try
         {
             var notes = string.Create(CultureInfo.InvariantCulture,
                 $"Fast-FaceNet θ={options.Width} trained by {trainedBy} on {crops.Identities.Count} identities / {crops.Count} images, {result.StartStep + result.History.Count} steps")
+                + (unlabelled is null ? "" : $", {unlabelled.Count} unlabelled faces for distillation")
                 + (teacher is null ? "" : $", distilled from {teacher.NameOrPath}");
             var model = FastFaceNetExporter.Save(result.Network, options.InputSize, outputDirectory, result.Threshold.Threshold, notes: notes);
             InstalledModel? quantised = null;
