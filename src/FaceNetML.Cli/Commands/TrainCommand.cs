@@ -146,12 +146,12 @@ internal static class TrainCommand
             {
                 model = model.OnnxPath, name = manifest.Name, width = w, inputSize = size, embeddingSize = manifest.EmbeddingSize,
                 @params = manifest.Parameters, mmacs = Math.Round(manifest.MultiplyAdds / 1e6, 1),
-                identities = set.Identities.Count, images = set.Count, unlabelledImages = unlabelledSet?.Count,
+                identities = set.Identities.Count, images = set.Count, imagesWithoutFace = set.Detected.Count(d => !d), unlabelledImages = unlabelledSet?.Count,
                 learningCurve = learning is null ? null : curveCsv,
                 steps = result.StartStep + result.History.Count, resumedAt = result.StartStep, seconds = Math.Round(result.Elapsed.TotalSeconds, 1),
                 stoppedByTimeLimit = result.StoppedByTimeLimit,
                 finalLoss = result.History.Count > 0 ? Math.Round(result.History.TakeLast(20).Average(s => s.Loss), 4) : (double?)null,
-                threshold = CliContext.Round(result.Threshold.Threshold), trainPairAccuracy = CliContext.Round(result.Threshold.Accuracy),
+                threshold = CliContext.Round(manifest.DefaultThreshold), trainPairAccuracy = CliContext.Round(result.Threshold.Accuracy),
                 teacher = teacherModel?.NameOrPath,
                 int8Model = quantised?.OnnxPath,
             };

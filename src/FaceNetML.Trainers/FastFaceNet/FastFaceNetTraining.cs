@@ -29,13 +29,21 @@ public static class FastFaceNetTraining
                 $"Fast-FaceNet θ={options.Width} trained by {trainedBy} on {crops.Identities.Count} identities / {crops.Count} images, {result.StartStep + result.History.Count} steps")
                 + (unlabelled is null ? "" : $", {unlabelled.Count} unlabelled faces for distillation")
                 + (teacher is null ? "" : $", distilled from {teacher.NameOrPath}");
-            var model = FastFaceNetExporter.Save(result.Network, options.InputSize, outputDirectory, result.Threshold.Threshold, notes: notes);
+            // A degenerate run (faceless or near-identical crops) can learn no distance at all; the manifest then gets the
+            // middle of the range of distances between unit vectors, and says so.
+            float threshold = result.Threshold.Threshold;
+            if (!(threshold > 0) || !float.IsFinite(threshold))
+            {
+                threshold = 1f;
+                notes += "; no verification threshold could be learnt from the training pairs, 1.0 set instead";
+            }
+            var model = FastFaceNetExporter.Save(result.Network, options.InputSize, outputDirectory, threshold, notes: notes);
             InstalledModel? quantised = null;
             if (int8)
             {
                 using var calibration = crops.Batch(Enumerable.Range(0, crops.Count).Where(i => i % Math.Max(1, crops.Count / 64) == 0).Take(64).ToArray());
                 var ranges = ActivationRanges.Measure(result.Network, calibration);
-                quantised = FastFaceNetExporter.Save(result.Network, options.InputSize, FastFaceNetExporter.Int8Path(outputDirectory), result.Threshold.Threshold,
+                quantised = FastFaceNetExporter.Save(result.Network, options.InputSize, FastFaceNetExporter.Int8Path(outputDirectory), threshold,
                     notes: notes + "; int8 convolutions calibrated on 64 training crops", int8Ranges: ranges);
             }
             return new FastFaceNetRun(crops, result, model, quantised);

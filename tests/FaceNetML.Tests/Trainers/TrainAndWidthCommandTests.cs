@@ -29,6 +29,47 @@ public sealed class TrainAndWidthCommandTests
     }
 
     [TestMethod]
+    public void Train_on_bad_data_gives_one_line_or_counts_the_faceless_images()
+    {
+        var dir = TestData.TempDir("train-bad");
+        var empty = Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName;
+        string Out() => Path.Combine(dir, "out", "m.onnx");
+        string[] Tiny(params string[] data) => ["train", "--data", .. data, "--width", "0.25", "--input-size", "64", "--epochs", "1",
+            "--identities-per-batch", "2", "--cache", Path.Combine(dir, "cache"), "--out", Out(), "--json"];
+
+        var none = CliRunner.Run(Tiny(empty));
+        Assert.AreEqual(2, none.ExitCode, none.Stderr);
+        Assert.AreEqual(2, none.Json.GetProperty("code").GetInt32(), none.Stdout);
+        StringAssert.Contains(none.Json.GetProperty("error").GetString(), "2 identities");
+
+        var one = Directory.CreateDirectory(Path.Combine(dir, "one", "person")).FullName;
+        foreach (var f in Directory.GetFiles(Directory.GetDirectories(TestData.DataPath("celeba-train")).Order(StringComparer.Ordinal).First()).Take(3))
+            File.CreateSymbolicLink(Path.Combine(one, Path.GetFileName(f)), f);
+        var single = CliRunner.Run(Tiny(Path.GetDirectoryName(one)!));
+        Assert.AreEqual(2, single.ExitCode, single.Stderr);
+        StringAssert.Contains(single.Json.GetProperty("error").GetString(), "2 identities");
+
+        // Two identities of plain grey pictures (no face) and one unreadable file: the run goes on with centre crops and counts them.
+        var faceless = Path.Combine(dir, "faceless");
+        foreach (var id in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(Path.Combine(faceless, id));
+            for (int i = 0; i < 2; i++)
+            {
+                var grey = new FaceNetML.Imaging.RgbImage(96, 96);
+                Array.Fill(grey.Pixels, (byte)(100 + 40 * i));
+                FaceNetML.Imaging.ImageEncoder.SaveJpeg(grey, Path.Combine(faceless, id, $"{i}.jpg"));
+            }
+        }
+        File.WriteAllText(Path.Combine(faceless, "b", "broken.jpg"), "not a jpeg");
+        var run = CliRunner.Run(Tiny(faceless));
+        Assert.AreEqual(0, run.ExitCode, run.Stderr);
+        Assert.AreEqual(5, run.Json.GetProperty("images").GetInt32());
+        Assert.AreEqual(5, run.Json.GetProperty("imagesWithoutFace").GetInt32(), "grey pictures and the broken file became centre crops");
+        Directory.Delete(dir, true);
+    }
+
+    [TestMethod]
     public void Bench_widths_lists_every_width_and_input_size()
     {
         var result = CliRunner.Run("bench", "--count", "2", "--widths", "--json");

@@ -1,0 +1,46 @@
+using System.Reflection;
+using System.Security.Cryptography;
+
+namespace FaceNetML.Models;
+
+/// <summary>A model whose weights are committed in the repository (<c>models/NAME/</c>) and embedded in this assembly.</summary>
+/// <param name="OnnxSha256">The SHA-256 of its ONNX file, fixed here: the file in the store must match it.</param>
+internal sealed record ShippedModel(string ModelName, string OnnxSha256);
+
+/// <summary>
+/// The trained Fast-FaceNet models that ship with FaceNetML (see README, "Fast-FaceNet"). Their ONNX file and manifest
+/// live in the repository's <c>models/</c> folder and are embedded in the assembly; on first use the
+/// <see cref="ModelStore"/> writes them into its folder, after checking the ONNX bytes against the hash fixed here.
+/// </summary>
+internal static class ShippedModels
+{
+    public static IReadOnlyList<ShippedModel> All { get; } =
+    [
+    ];
+
+    public static ShippedModel? Find(string modelName) => All.FirstOrDefault(m => m.ModelName == modelName);
+
+    /// <summary>The embedded ONNX bytes and manifest of a shipped model, hash-checked.</summary>
+    /// <exception cref="ModelFetchException">A resource is missing or its bytes do not match the fixed hash.</exception>
+    public static (byte[] Onnx, ModelManifest Manifest) Read(ShippedModel model)
+    {
+        var onnx = Resource(model, "model.onnx");
+        var sha = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        if (sha != model.OnnxSha256)
+            throw new ModelFetchException($"{model.ModelName}: the embedded model has sha256 {sha}, not the {model.OnnxSha256} fixed in ShippedModels");
+        var manifest = ModelManifest.Parse(System.Text.Encoding.UTF8.GetString(Resource(model, "manifest.json")), $"{model.ModelName} manifest");
+        if (manifest.Name != model.ModelName || !string.Equals(manifest.OnnxSha256, sha, StringComparison.OrdinalIgnoreCase))
+            throw new ModelFetchException($"{model.ModelName}: the embedded manifest does not describe the embedded model");
+        return (onnx, manifest);
+    }
+
+    private static byte[] Resource(ShippedModel model, string file)
+    {
+        var name = $"FaceNetML.Models.Shipped/{model.ModelName}/{file}";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new ModelFetchException($"{model.ModelName}: resource {name} is missing from the assembly");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
