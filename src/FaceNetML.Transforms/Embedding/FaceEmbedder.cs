@@ -48,7 +48,7 @@ public sealed class FaceEmbedder : IDisposable
             Dispose();
             throw;
         }
-        Template = FaceTemplate.Standard(InputSize);
+        Template = FaceTemplate.For(manifest.Template, InputSize);
     }
 
     /// <summary>Runs one blank face once, at load, so that a model whose output disagrees with its manifest's

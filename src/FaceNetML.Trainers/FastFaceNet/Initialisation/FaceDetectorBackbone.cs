@@ -1,3 +1,4 @@
+using FaceNetML.Models.TfJs;
 using System.Security.Cryptography;
 using System.Text;
 using FaceNetML.Models;
