@@ -9,6 +9,13 @@ namespace FaceNetML.Models;
 public sealed record InstalledModel(string OnnxPath, ModelManifest Manifest)
 {
     public string Name => Manifest.Name;
+
+    /// <summary>For a fusion (<c>a+b</c>): its two models, and <see cref="Fusion"/> their weight; null otherwise.</summary>
+    public IReadOnlyList<InstalledModel>? Parts { get; init; }
+
+    public ModelFusion? Fusion { get; init; }
+
+    public bool IsFusion => Parts is not null;
 }
 
 /// <summary>

@@ -23,24 +23,29 @@ public sealed class FacePipeline : IDisposable
         Detector = MtcnnDetector.CreateDefault(Options.Detection, store);
         try
         {
-            Embedder = new FaceEmbedder(Model, Options.EmbeddingThreads);
+            Encoder = new FaceEncoder(Model, Options.EmbeddingThreads);
         }
         catch
         {
             Detector.Dispose();
             throw;
         }
-        Aligner = new FaceAligner(Embedder.Template);
+        Embedder = Encoder.Parts[0].Embedder;
+        Aligner = Encoder.Parts[0].Aligner;
     }
 
     public FacePipelineOptions Options { get; }
     public InstalledModel Model { get; }
     public MtcnnDetector Detector { get; }
     public FaceAligner Aligner { get; }
+    /// <summary>The (first) model's embedder; <see cref="Encoder"/> runs every model of a fusion.</summary>
     public FaceEmbedder Embedder { get; }
 
-    /// <summary>Values per embedding.</summary>
-    public int EmbeddingSize => Embedder.EmbeddingSize;
+    /// <summary>Aligns and embeds with the model handle's model(s): the one place a fusion is composed.</summary>
+    public FaceEncoder Encoder { get; }
+
+    /// <summary>Values per embedding (the sum of both models' for a fusion).</summary>
+    public int EmbeddingSize => Encoder.EmbeddingSize;
 
     /// <summary>The model's default verification threshold (Euclidean distance between normalised embeddings).</summary>
     public float Threshold => Model.Manifest.DefaultThreshold;
@@ -70,9 +75,8 @@ public sealed class FacePipeline : IDisposable
     /// <summary>Aligns and embeds one face of an image (a centred square crop when <paramref name="face"/> is null).</summary>
     public FaceEmbedding EmbedFace(RgbImage image, DetectedFace? face)
     {
-        var crop = Aligner.AlignOrCenterCrop(image, face);
         var norm = new float[1];
-        return new FaceEmbedding(face, Embedder.EmbedBatch([crop], norm)[0], norm[0]);
+        return new FaceEmbedding(face, Encoder.Encode(image, [face], norm)[0], norm[0]);
     }
 
     /// <summary>One face aligned to the standard template at another side (a student network's input size); a centred
@@ -86,15 +90,7 @@ public sealed class FacePipeline : IDisposable
     /// The enrolment embedding of one face: the normalised sum of the embeddings of the aligned face and of its mirror
     /// image (flip augmentation: steadier than either alone).
     /// </summary>
-    public float[] EmbedFlipAugmented(RgbImage image, DetectedFace face)
-    {
-        var crop = Aligner.Align(image, face);
-        var both = Embedder.EmbedBatch([crop, PixelOps.Mirror(crop)]);
-        var fused = new float[both[0].Length];
-        for (int i = 0; i < fused.Length; i++) fused[i] = both[0][i] + both[1][i];
-        L2Norm.Normalize(fused);
-        return fused;
-    }
+    public float[] EmbedFlipAugmented(RgbImage image, DetectedFace face) => Encoder.EncodeFlipAugmented(image, face);
 
     /// <summary>Embeds every face in the image (largest first) whose longer box side is at least <paramref name="minFaceSide"/>
     /// pixels, in one batch, with each face's raw output norm.</summary>
@@ -103,7 +99,7 @@ public sealed class FacePipeline : IDisposable
         var faces = Detect(image).Where(f => MathF.Max(f.Box.Width, f.Box.Height) >= minFaceSide).ToList();
         if (faces.Count == 0) return [];
         var norms = new float[faces.Count];
-        var embeddings = Embedder.EmbedBatch(faces.Select(f => Aligner.Align(image, f)).ToList(), norms);
+        var embeddings = Encoder.Encode(image, faces, norms);
         return faces.Select((f, i) => new FaceEmbedding(f, embeddings[i], norms[i])).ToList();
     }
 
@@ -145,7 +141,7 @@ public sealed class FacePipeline : IDisposable
 
     public void Dispose()
     {
-        Embedder.Dispose();
+        Encoder.Dispose();
         Detector.Dispose();
     }
 }
