@@ -32,11 +32,13 @@ internal static class BenchCommand
             var options = CliContext.PipelineOptions(parse, FaceChoice.Centred, fallback: true);
             var pipeline = new FacePipeline(options);
 
-            // Stages, one image at a time on one thread (ONNX Runtime with 1 intra-op thread).
+            // Stages, one image at a time on one thread (ONNX Runtime with 1 intra-op thread). A fusion aligns and embeds
+            // with each of its models: align and embed are the sums over them.
             double decode = 0, detect = 0, align = 0, embed = 0;
             int faces = 0;
             var watch = new Stopwatch();
-            var aligned = new List<RgbImage>();
+            var parts = pipeline.Encoder.Parts;
+            var aligned = parts.Select(_ => new List<RgbImage>()).ToArray();
             WarmUp(pipeline, files[0]);
             foreach (var file in files)
             {
@@ -47,14 +49,17 @@ internal static class BenchCommand
                 watch.Restart();
                 var face = pipeline.Choose(pipeline.Detect(image), image);
                 detect += watch.Elapsed.TotalMilliseconds;
-                watch.Restart();
-                var crop = pipeline.Align(image, face);
-                align += watch.Elapsed.TotalMilliseconds;
-                watch.Restart();
-                pipeline.EmbedAligned(crop);
-                embed += watch.Elapsed.TotalMilliseconds;
+                for (int p = 0; p < parts.Count; p++)
+                {
+                    watch.Restart();
+                    var crop = parts[p].Aligner.AlignOrCenterCrop(image, face);
+                    align += watch.Elapsed.TotalMilliseconds;
+                    watch.Restart();
+                    parts[p].Embedder.Embed(crop);
+                    embed += watch.Elapsed.TotalMilliseconds;
+                    if (aligned[p].Count < 64) aligned[p].Add(crop);
+                }
                 if (face is not null) faces++;
-                if (aligned.Count < 64) aligned.Add(crop);
             }
             int n = files.Count;
 
@@ -64,14 +69,32 @@ internal static class BenchCommand
             double throughput = n / watch.Elapsed.TotalSeconds;
 
             var model = pipeline.Model;
+            var partModels = model.Parts ?? [model];
             pipeline.Dispose();
 
-            // The embedder alone on aligned faces with all cores (one session, intra-op threads = cores), measured after the
+            // Each embedder alone on aligned faces with all cores (one session, intra-op threads = cores), measured after the
             // pipeline's sessions are gone: idle ONNX Runtime sessions in the same process were measured to slow a
-            // multi-threaded one by ~2x here (3.4 -> 6.4 ms).
-            using var wide = new FaceEmbedder(model, Environment.ProcessorCount);
-            int next = 0;
-            double embedAllCores = BenchTiming.BestOf(3, Math.Max(100, aligned.Count), () => wide.Embed(aligned[next++ % aligned.Count]));
+            // multi-threaded one by ~2x here (3.4 -> 6.4 ms). A fusion's row runs both models on each face.
+            var perModelMs = new double[partModels.Count];
+            for (int p = 0; p < partModels.Count; p++)
+            {
+                using var wide = new FaceEmbedder(partModels[p], Environment.ProcessorCount);
+                int next = 0;
+                var crops = aligned[p];
+                perModelMs[p] = BenchTiming.BestOf(3, Math.Max(100, crops.Count), () => wide.Embed(crops[next++ % crops.Count]));
+            }
+            double? fusedMs = null;
+            if (partModels.Count > 1)
+            {
+                var wides = partModels.Select(m => new FaceEmbedder(m, Environment.ProcessorCount)).ToList();
+                int next = 0;
+                fusedMs = BenchTiming.BestOf(3, Math.Max(100, aligned[0].Count), () =>
+                {
+                    int i = next++;
+                    for (int p = 0; p < wides.Count; p++) wides[p].Embed(aligned[p][i % aligned[p].Count]);
+                });
+                foreach (var w in wides) w.Dispose();
+            }
 
             var manifest = model.Manifest;
             var stages = new
@@ -81,15 +104,19 @@ internal static class BenchCommand
                 alignMs = Math.Round(align / n, 2),
                 embedMs = Math.Round(embed / n, 2),
             };
-            var models = new[]
+            var models = partModels.Select((m, p) => new
             {
-                new
+                name = m.Manifest.Name, inputSize = m.Manifest.InputSize, embeddingSize = m.Manifest.EmbeddingSize,
+                @params = m.Manifest.Parameters, mmacs = Math.Round(m.Manifest.MultiplyAdds / 1e6, 1),
+                msPerFace = Math.Round(perModelMs[p], 2), msPerFaceOneThread = partModels.Count == 1 ? stages.embedMs : (double?)null,
+            }).ToList();
+            if (fusedMs is { } fm)
+                models.Add(new
                 {
                     name = manifest.Name, inputSize = manifest.InputSize, embeddingSize = manifest.EmbeddingSize,
-                    @params = manifest.Parameters, mmacs = Math.Round(manifest.MultiplyAdds / 1e6, 1),
-                    msPerFace = Math.Round(embedAllCores, 2), msPerFaceOneThread = stages.embedMs,
-                },
-            };
+                    @params = partModels.Sum(m => m.Manifest.Parameters), mmacs = Math.Round(partModels.Sum(m => m.Manifest.MultiplyAdds) / 1e6, 1),
+                    msPerFace = Math.Round(fm, 2), msPerFaceOneThread = (double?)stages.embedMs,
+                });
             var widthRows = parse.GetValue(widths) ? WidthTable.Measure(Environment.ProcessorCount) : [];
             object[] allModels = [.. models, .. widthRows.Select(r => new { name = r.Name, width = r.Width, inputSize = r.InputSize, @params = r.Params, mmacs = r.Mmacs, msPerFace = r.MsPerFace, precision = r.Precision })];
             if (parse.GetValue(CliContext.Json))
@@ -105,7 +132,8 @@ internal static class BenchCommand
             {
                 Console.WriteLine($"{n} images from {dir} ({faces} with a face), {Environment.ProcessorCount} cores");
                 Console.WriteLine($"  per image, 1 thread: decode {stages.decodeMs:F2} ms, detect {stages.detectMs:F2} ms, align {stages.alignMs:F2} ms, embed {stages.embedMs:F2} ms");
-                Console.WriteLine($"  {manifest.Name}: {embedAllCores:F2} ms per aligned face ({Environment.ProcessorCount} threads), {manifest.Parameters:N0} params, {manifest.MultiplyAdds / 1e6:F1} MMACs");
+                foreach (var m in models)
+                    Console.WriteLine($"  {m.name}: {m.msPerFace:F2} ms per aligned face ({Environment.ProcessorCount} threads), {m.@params:N0} params, {m.mmacs:F1} MMACs");
                 Console.WriteLine($"  whole pipeline, {options.Parallelism} images in parallel: {throughput:F1} images/s");
                 foreach (var r in widthRows)
                     Console.WriteLine($"  fastfacenet θ={r.Width,-4} {r.InputSize,3}px: {r.Params,9:N0} params, {r.Mmacs,7:F1} MMACs, {r.MsPerFace,6:F2} ms per face ({r.Threads} threads, {r.Precision})");

@@ -52,13 +52,32 @@ internal static class EvalCommand
                     images = result.Images,
                     pairsSkipped = result.PairsSkipped,
                     foldAccuracies = r.FoldAccuracies.Select(a => CliContext.Round(a)),
+                    foldThresholds = r.FoldThresholds.Select(t => CliContext.Round(t)),
                     model = pipeline.Model.Name,
+                    fusion = result.Fusion is { } f ? new
+                    {
+                        weight = pipeline.Model.Fusion?.Weight,
+                        foldWeights = f.FoldWeights,
+                        models = f.Models.Select((m, i) => new
+                        {
+                            model = m,
+                            accuracy = CliContext.Round(f.PerModel[i].Mean),
+                            accuracyStd = CliContext.Round(f.PerModel[i].Std),
+                            foldAccuracies = f.PerModel[i].FoldAccuracies.Select(a => CliContext.Round(a)),
+                        }),
+                    } : null,
                 });
             }
             else
             {
                 Console.WriteLine($"LFW ({r.Folds} folds, {r.Pairs} pairs, model {pipeline.Model.Name})");
                 Console.WriteLine($"  accuracy      {r.Accuracy * 100:F2}% +- {r.AccuracyStd * 100:F2}%");
+                if (result.Fusion is { } f)
+                {
+                    Console.WriteLine($"  fusion weights learned per fold on the other folds: {string.Join(" / ", f.FoldWeights.Select(w => w.ToString("0.00")))} (default {pipeline.Model.Fusion?.Weight:0.00})");
+                    for (int i = 0; i < f.Models.Count; i++)
+                        Console.WriteLine($"  {f.Models[i],-13} alone {f.PerModel[i].Mean * 100:F2}% +- {f.PerModel[i].Std * 100:F2}%");
+                }
                 Console.WriteLine($"  AUC           {r.Auc:F4}");
                 Console.WriteLine($"  EER           {r.Eer * 100:F2}%");
                 Console.WriteLine($"  VAL@FAR=1e-3  {r.ValAtFar1e3 * 100:F2}%");

@@ -19,7 +19,8 @@ public sealed class FaceEmbedder : IDisposable
     private readonly string _outputName;
 
     public FaceEmbedder(InstalledModel model, int intraOpThreads = 1)
-        : this(model.Manifest, model.OnnxPath, () => OnnxSessionFactory.Create(model.OnnxPath, intraOpThreads))
+        : this(model.IsFusion ? throw new BadInputException($"model '{model.Name}' is a fusion of two models: embed with FacePipeline / FaceEncoder")
+                              : model.Manifest, model.OnnxPath, () => OnnxSessionFactory.Create(model.OnnxPath, intraOpThreads))
     {
     }
 
@@ -48,7 +49,7 @@ public sealed class FaceEmbedder : IDisposable
             Dispose();
             throw;
         }
-        Template = FaceTemplate.Standard(InputSize);
+        Template = FaceTemplate.For(manifest.Template, InputSize);
     }
 
     /// <summary>Runs one blank face once, at load, so that a model whose output disagrees with its manifest's

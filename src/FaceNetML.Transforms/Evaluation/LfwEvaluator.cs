@@ -12,7 +12,15 @@ public sealed record LfwEvaluation(
     IReadOnlyList<string> Errors,
     int PairsSkipped,
     double ImagesPerSecond,
-    IReadOnlyList<float> Distances);
+    IReadOnlyList<float> Distances)
+{
+    /// <summary>For a fusion: each model's own k-fold accuracy and the weight learned for each fold (the report's accuracy
+    /// is then the fusion's, with weight and threshold learned on the other folds); null for one model.</summary>
+    public FusionFigures? Fusion { get; init; }
+}
+
+/// <summary>What the k-fold protocol measured for each model of a fusion and for the fusion's learned weights.</summary>
+public sealed record FusionFigures(IReadOnlyList<string> Models, IReadOnlyList<KFoldResult> PerModel, IReadOnlyList<float> FoldWeights);
 
 /// <summary>
 /// Runs the standard LFW verification protocol with a <see cref="FacePipeline"/>: every image embedded once
@@ -36,6 +44,8 @@ public static class LfwEvaluator
 
         var kept = new List<LfwPair>();
         var distances = new List<float>();
+        var encoder = pipeline.Encoder;
+        var partDistances = encoder.Parts.Select(_ => new List<float>()).ToArray();
         foreach (var pair in pairs.Pairs)
         {
             var a = byPath[pair.PathA].Result;
@@ -43,11 +53,25 @@ public static class LfwEvaluator
             if (a is null || b is null) continue;
             kept.Add(pair);
             distances.Add(EmbeddingDistance.Euclidean(a.Embedding, b.Embedding));
+            if (encoder.Parts.Count > 1)
+                for (int p = 0; p < encoder.Parts.Count; p++)
+                    partDistances[p].Add(EmbeddingDistance.Euclidean(encoder.PartOf(a.Embedding, p), encoder.PartOf(b.Embedding, p)));
         }
         if (kept.Count == 0) throw new BadInputException($"{pairs.Source}: no pair could be evaluated (all images unreadable?)");
         var report = VerificationMetrics.Evaluate(kept, distances.ToArray());
+        FusionFigures? fusion = null;
+        if (encoder.Parts.Count == 2)
+        {
+            var same = kept.Select(p => p.Same).ToArray();
+            var folds = kept.Select(p => p.Fold).ToArray();
+            var learned = FusionKFold.Evaluate(partDistances[0].ToArray(), partDistances[1].ToArray(), same, folds);
+            var perModel = partDistances.Select(d => KFoldAccuracy.Evaluate(d.ToArray(), same, folds)).ToList();
+            fusion = new FusionFigures(encoder.Parts.Select(p => p.Embedder.Manifest.Name).ToList(), perModel, learned.FoldWeights);
+            var k = learned.Result;
+            report = report with { Accuracy = k.Mean, AccuracyStd = k.Std, FoldAccuracies = k.FoldAccuracies, FoldThresholds = k.FoldThresholds };
+        }
         return new LfwEvaluation(report, paths.Count, results.Count(r => r.Result is { FaceFound: false }),
             results.Where(r => r.Error is not null).Select(r => r.Error!).ToList(), pairs.Count - kept.Count,
-            paths.Count / Math.Max(seconds, 1e-9), distances);
+            paths.Count / Math.Max(seconds, 1e-9), distances) { Fusion = fusion };
     }
 }

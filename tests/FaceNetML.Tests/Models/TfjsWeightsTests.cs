@@ -1,7 +1,7 @@
 using System.Text;
-using FaceNetML.Trainers.FastFaceNet.Initialisation;
+using FaceNetML.Models.TfJs;
 
-namespace FaceNetML.Tests.Trainers;
+namespace FaceNetML.Tests.Models;
 
 [TestClass]
 public sealed class TfjsWeightsTests

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using FaceNetML;
 
-namespace FaceNetML.Trainers.FastFaceNet.Initialisation;
+namespace FaceNetML.Models.TfJs;
 
 /// <summary>One tensor of a TensorFlow.js weights file, dequantised to float32.</summary>
 public sealed record TfjsTensor(string Name, int[] Shape, float[] Values);

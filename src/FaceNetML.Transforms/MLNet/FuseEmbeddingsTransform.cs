@@ -1,0 +1,76 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace FaceNetML.MLNet;
+
+/// <summary>Input row of <see cref="FuseEmbeddingsKeyMappingFactory"/>.</summary>
+public sealed class FuseEmbeddingsKeyInput
+{
+    [ColumnName(FuseEmbeddingsMappingFactory.AColumn), VectorType]
+    public float[] A { get; set; } = [];
+}
+
+/// <summary>Output row of <see cref="FuseEmbeddingsKeyMappingFactory"/>.</summary>
+public sealed class FuseEmbeddingsKeyOutput
+{
+    [ColumnName(FuseEmbeddingsKeyMappingFactory.KeyColumn)]
+    public int Key { get; set; }
+}
+
+/// <summary>Gives every row the key the fusion weight column (a saved <c>MapValue</c>) hangs on.</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class FuseEmbeddingsKeyMappingFactory : CustomMappingFactory<FuseEmbeddingsKeyInput, FuseEmbeddingsKeyOutput>
+{
+    public const string ContractName = "FaceNetML.FuseEmbeddingsKey.v1";
+    internal const string KeyColumn = "__FaceNetML_Fuse_Key";
+    internal const int KeyValue = 1;
+
+    public static void Map(FuseEmbeddingsKeyInput input, FuseEmbeddingsKeyOutput output) => output.Key = KeyValue;
+
+    public override Action<FuseEmbeddingsKeyInput, FuseEmbeddingsKeyOutput> GetMapping() => Map;
+}
+
+/// <summary>Input row of <see cref="FuseEmbeddingsMappingFactory"/>: two embeddings and the first one's weight.</summary>
+public sealed class FuseEmbeddingsInput
+{
+    [ColumnName(FuseEmbeddingsMappingFactory.AColumn), VectorType]
+    public float[] A { get; set; } = [];
+
+    [ColumnName(FuseEmbeddingsMappingFactory.BColumn), VectorType]
+    public float[] B { get; set; } = [];
+
+    [ColumnName(FuseEmbeddingsMappingFactory.WeightColumn)]
+    public float Weight { get; set; }
+}
+
+/// <summary>Output row of <see cref="FuseEmbeddingsMappingFactory"/>.</summary>
+public sealed class FuseEmbeddingsOutput
+{
+    [ColumnName(FuseEmbeddingsMappingFactory.FusedColumn), VectorType]
+    public float[] Fused { get; set; } = [];
+}
+
+/// <summary><c>[sqrt(w)·a, sqrt(1-w)·b]</c>: the fusion of <see cref="Models.ModelFusion"/>; empty when either input is empty.</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class FuseEmbeddingsMappingFactory : CustomMappingFactory<FuseEmbeddingsInput, FuseEmbeddingsOutput>
+{
+    public const string ContractName = "FaceNetML.FuseEmbeddings.v1";
+    internal const string AColumn = "__FaceNetML_Fuse_A";
+    internal const string BColumn = "__FaceNetML_Fuse_B";
+    internal const string WeightColumn = "__FaceNetML_Fuse_Weight";
+    internal const string FusedColumn = "__FaceNetML_Fuse_Fused";
+
+    public override Action<FuseEmbeddingsInput, FuseEmbeddingsOutput> GetMapping() => (input, output) =>
+    {
+        if (input.A.Length == 0 || input.B.Length == 0)
+        {
+            output.Fused = [];
+            return;
+        }
+        float fa = MathF.Sqrt(input.Weight), fb = MathF.Sqrt(1 - input.Weight);
+        var fused = new float[input.A.Length + input.B.Length];
+        for (int i = 0; i < input.A.Length; i++) fused[i] = input.A[i] * fa;
+        for (int i = 0; i < input.B.Length; i++) fused[input.A.Length + i] = input.B[i] * fb;
+        output.Fused = fused;
+    };
+}
