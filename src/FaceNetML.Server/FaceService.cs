@@ -21,6 +21,7 @@ public sealed class FaceService : IDisposable
         try
         {
             Gate = new InferenceGate(options.InferenceSlots, options.QueueLimit);
+            Threads = new InferenceThreads(options.InferenceSlots);
             Gallery = new GalleryStore(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize);
         }
         catch
@@ -33,6 +34,7 @@ public sealed class FaceService : IDisposable
     public FaceServerOptions Options { get; }
     public FacePipeline Pipeline { get; }
     public InferenceGate Gate { get; }
+    public InferenceThreads Threads { get; }
     public GalleryStore Gallery { get; }
 
     /// <summary>The request's deadline: aborted by the client, or <see cref="FaceServerOptions.RequestTimeout"/> after it began.</summary>
@@ -55,7 +57,7 @@ public sealed class FaceService : IDisposable
         ServerMetrics.Waiting.Inc();
         try { lease = await Gate.EnterAsync(cancel); }
         finally { ServerMetrics.Waiting.Dec(); }
-        var task = Task.Run(() =>
+        var task = Threads.Run(() =>
         {
             try
             {
@@ -81,6 +83,7 @@ public sealed class FaceService : IDisposable
 
     public void Dispose()
     {
+        Threads.Dispose();
         Gate.Dispose();
         Gallery.Dispose();
         if (_ownsPipeline) Pipeline.Dispose();

@@ -9,7 +9,7 @@ namespace FaceNetML.Cli.Commands;
 /// <c>facenetml bench serve</c>: a bounded load generator on loopback. Starts <c>facenetml serve --port 0</c> as a
 /// process of its own, warms it up, sends N <c>POST /v1/verify</c> requests (two photos each) at a fixed
 /// concurrency, and reports requests/s, p50/p99 latency, the count of each status, and the server's resident memory
-/// before and after (from <c>/proc/PID/status</c>).
+/// after warm-up, after each quarter of the run and at the end (VmRSS from <c>/proc/PID/status</c>).
 /// </summary>
 internal static class BenchServeCommand
 {
@@ -46,11 +46,17 @@ internal static class BenchServeCommand
                     return form;
                 }
                 // Warm-up: every slot's first requests (ONNX Runtime and JIT), then the baseline memory.
-                await Send(http, Body, Math.Max(16, 2 * c), c, cancel);
+                await Send(http, Body, Math.Max(32, 8 * c), c, cancel, null);
                 long rssBefore = Rss(server.Id);
                 Console.Error.WriteLine($"{n} verify requests at concurrency {c} against {address} ...");
                 var watch = Stopwatch.StartNew();
-                var results = await Send(http, Body, n, c, cancel);
+                // Resident memory after each quarter of the run: bounded means it levels off, not that it never moves.
+                var rssQuarters = new double[4];
+                var results = await Send(http, Body, n, c, cancel, done =>
+                {
+                    for (int q = 1; q <= 4; q++)
+                        if (done == (int)Math.Ceiling(n * q / 4.0)) rssQuarters[q - 1] = Math.Round(Rss(server.Id) / 1e6, 1);
+                });
                 double seconds = watch.Elapsed.TotalSeconds;
                 long rssAfter = Rss(server.Id);
                 var ms = results.Select(r => r.Ms).Order().ToArray();
@@ -69,13 +75,14 @@ internal static class BenchServeCommand
                     rssBeforeMb = Math.Round(rssBefore / 1e6, 1),
                     rssAfterMb = Math.Round(rssAfter / 1e6, 1),
                     rssGrowthMb = Math.Round((rssAfter - rssBefore) / 1e6, 1),
+                    rssQuartersMb = rssQuarters,
                     cores = Environment.ProcessorCount,
                 };
                 if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(report);
                 else
                     Console.WriteLine($"{n} verify requests, concurrency {c}, {Environment.ProcessorCount} cores: {report.requestsPerSecond} requests/s, " +
                         $"p50 {report.p50Ms} ms, p99 {report.p99Ms} ms, statuses {string.Join(" ", statuses.Select(s => $"{s.Key}x{s.Value}"))}, 5xx {server5xx}, " +
-                        $"server RSS {report.rssBeforeMb} -> {report.rssAfterMb} MB ({report.rssGrowthMb:+0.0;-0.0} MB)");
+                        $"server RSS {report.rssBeforeMb} -> {report.rssAfterMb} MB ({report.rssGrowthMb:+0.0;-0.0} MB; after each quarter {string.Join(", ", rssQuarters)} MB)");
                 return server5xx == 0 && results.All(r => r.Status == 200) ? ExitCodes.Success : ExitCodes.Failure;
             }
             finally
@@ -88,7 +95,7 @@ internal static class BenchServeCommand
 
     private readonly record struct Sample(int Status, double Ms);
 
-    private static async Task<List<Sample>> Send(HttpClient http, Func<HttpContent> body, int n, int concurrency, CancellationToken cancel)
+    private static async Task<List<Sample>> Send(HttpClient http, Func<HttpContent> body, int n, int concurrency, CancellationToken cancel, Action<int>? onDone)
     {
         var samples = new List<Sample>(n);
         int next = -1;
@@ -106,7 +113,13 @@ internal static class BenchServeCommand
                     status = (int)response.StatusCode;
                 }
                 catch (HttpRequestException) { status = 0; }
-                lock (samples) samples.Add(new Sample(status, watch.Elapsed.TotalMilliseconds));
+                int done;
+                lock (samples)
+                {
+                    samples.Add(new Sample(status, watch.Elapsed.TotalMilliseconds));
+                    done = samples.Count;
+                }
+                onDone?.Invoke(done);
             }
         }
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker, cancel)));
