@@ -59,10 +59,11 @@ function draw(canvas, img, boxes) {
     g.strokeRect(x, y, w, h);
     if (b.label) {
       const tw = g.measureText(b.label).width + 8;
+      const lx = Math.max(0, Math.min(x, canvas.width - tw)); // keep the label inside the canvas
       g.fillStyle = b.color || "#2c3";
-      g.fillRect(x, Math.max(0, y - 20), tw, 20);
+      g.fillRect(lx, Math.max(0, y - 20), tw, 20);
       g.fillStyle = "#fff";
-      g.fillText(b.label, x + 4, Math.max(15, y - 5));
+      g.fillText(b.label, lx + 4, Math.max(15, y - 5));
     }
   }
 }
@@ -137,6 +138,7 @@ async function refreshPeople() {
   try { r = await api("GET", "/v1/people"); } catch { return; }
   const list = $("people");
   list.replaceChildren();
+  $("status").textContent = `model ${r.model}, ${r.people.length} enrolled`;
   if (r.people.length === 0) {
     const li = document.createElement("li");
     li.textContent = "nobody enrolled yet";
