@@ -41,6 +41,8 @@ public sealed class FaceServer : IAsyncDisposable
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            // A failed start (port in use) is reported by the caller in one line, not logged with its stack here.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
             logging?.Invoke(builder.Logging);
             builder.WebHost.ConfigureKestrel(k =>
             {

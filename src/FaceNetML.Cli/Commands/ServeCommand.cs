@@ -27,7 +27,14 @@ internal static class ServeCommand
             await using var server = FaceServer.Create(options);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-            await server.StartAsync(stop.Token);
+            try
+            {
+                await server.StartAsync(stop.Token);
+            }
+            catch (IOException e)
+            {
+                throw new BadInputException($"cannot listen on {options.Host}:{options.Port} ({e.Message.ReplaceLineEndings(" ")})");
+            }
             Console.Error.WriteLine($"listening on {server.Address} (model {server.Service.Pipeline.Model.Name}, {options.InferenceSlots} slots, queue {options.QueueLimit}, " +
                 $"body <= {options.MaxBodyBytes / 1e6:0.#} MB, timeout {options.RequestTimeout.TotalSeconds:0.#} s{(options.ApiKey is null ? "" : ", API key required")}); Ctrl-C stops");
             await server.WaitForShutdownAsync(stop.Token);
@@ -36,7 +43,9 @@ internal static class ServeCommand
         return command;
     }
 
-    public static FaceServerOptions Options(ParseResult parse) => new()
+    public static FaceServerOptions Options(ParseResult parse) => parse.GetValue(Port) > 65535
+        ? throw new BadInputException($"--port must be at most 65535, got {parse.GetValue(Port)}")
+        : new()
     {
         Host = parse.GetValue(Host)!,
         Port = parse.GetValue(Port),

@@ -148,6 +148,21 @@ public sealed class ServerApiTests
     }
 
     [TestMethod]
+    public async Task WithEverySlotBusyAndTheQueueFullARequestGets429()
+    {
+        await using var server = await ServerHost.StartAsync(new FaceServerOptions { InferenceSlots = 1, QueueLimit = 0 });
+        using var http = ServerHost.Client(server);
+        HttpContent Pair() => ServerHost.Form(ServerHost.Photo("a", "obama.jpg"), ServerHost.Photo("b", "obama2.jpg"));
+        var busy = await server.Service.Gate.EnterAsync(CancellationToken.None); // the one slot, held as a long request would
+        var response = await http.PostAsync("/v1/verify", Pair());
+        Assert.AreEqual("1", response.Headers.RetryAfter?.ToString());
+        await ServerHost.AssertError(response, 429, "overloaded");
+        await ServerHost.AssertHealthy(http);
+        busy.Dispose();
+        Assert.AreEqual(200, (int)(await http.PostAsync("/v1/verify", Pair())).StatusCode);
+    }
+
+    [TestMethod]
     public async Task ARequestOverItsTimeLimitGets503AndTheServerGoesOn()
     {
         await using var server = await ServerHost.StartAsync(new FaceServerOptions { RequestTimeout = TimeSpan.FromMilliseconds(1) });
