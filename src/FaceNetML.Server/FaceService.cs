@@ -71,7 +71,7 @@ public sealed class FaceService : IDisposable
 
     /// <summary>Decodes an upload (415 not an image, 413 over the pixel budget: <see cref="ImageDecoder"/>'s checks).</summary>
     public static RgbImage Decode(UploadReader.Upload upload) =>
-        ImageDecoder.Decode(upload.Bytes, upload.Name == upload.Field ? upload.Field : $"{upload.Field} ({upload.Name})");
+        ImageDecoder.Decode(upload.ReadBytes(), upload.Name == upload.Field ? upload.Field : $"{upload.Field} ({upload.Name})");
 
     /// <summary>The embedding of the chosen (largest) face, as <c>facenetml verify</c> and <c>embed</c> make it; 422 without a face.</summary>
     public FaceEmbedding EmbedPrimary(UploadReader.Upload upload)

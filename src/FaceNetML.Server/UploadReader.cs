@@ -6,8 +6,19 @@ namespace FaceNetML.Server;
 /// a missing field (400) and an empty file (415).</summary>
 public static class UploadReader
 {
-    /// <summary>One uploaded file: the field it came in, its file name, its bytes.</summary>
-    public sealed record Upload(string Field, string Name, byte[] Bytes);
+    /// <summary>One uploaded file: the field it came in, its file name, and the form's buffered copy of it (in memory up
+    /// to 64 KB, else a temporary file), read into memory only when a slot decodes it: requests waiting in the queue
+    /// hold no image bytes, so memory is bounded by the slots, not by the queue.</summary>
+    public sealed record Upload(string Field, string Name, IFormFile File)
+    {
+        public byte[] ReadBytes()
+        {
+            var bytes = new byte[File.Length];
+            using var s = File.OpenReadStream();
+            s.ReadExactly(bytes);
+            return bytes;
+        }
+    }
 
     public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancel)
     {
@@ -18,24 +29,17 @@ public static class UploadReader
     }
 
     /// <summary>The files of one field (at least one, unless <paramref name="required"/> is false).</summary>
-    public static async Task<List<Upload>> FilesAsync(IFormCollection form, string field, CancellationToken cancel, bool required = true)
+    public static Task<List<Upload>> FilesAsync(IFormCollection form, string field, CancellationToken cancel, bool required = true)
     {
         var files = form.Files.GetFiles(field);
         if (files.Count == 0)
         {
-            if (!required) return [];
+            if (!required) return Task.FromResult(new List<Upload>());
             string got = form.Files.Count + form.Count == 0 ? "no fields" : "fields " + string.Join(", ", form.Files.Select(f => f.Name).Concat(form.Keys).Distinct().Select(n => $"'{n}'"));
             throw new ApiException(StatusCodes.Status400BadRequest, $"missing file field '{field}' (got {got})");
         }
-        var uploads = new List<Upload>(files.Count);
-        foreach (var f in files)
-        {
-            var name = string.IsNullOrWhiteSpace(f.FileName) ? field : Path.GetFileName(f.FileName).ReplaceLineEndings(" ");
-            var bytes = new byte[f.Length];
-            await using (var s = f.OpenReadStream()) await s.ReadExactlyAsync(bytes, cancel);
-            uploads.Add(new Upload(field, name, bytes));
-        }
-        return uploads;
+        return Task.FromResult(files.Select(f =>
+            new Upload(field, string.IsNullOrWhiteSpace(f.FileName) ? field : Path.GetFileName(f.FileName).ReplaceLineEndings(" "), f)).ToList());
     }
 
     public static async Task<Upload> FileAsync(IFormCollection form, string field, CancellationToken cancel)
