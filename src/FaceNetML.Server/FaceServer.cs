@@ -52,43 +52,67 @@ public sealed class FaceServer : IAsyncDisposable
                 else if (options.Host == "localhost") k.ListenLocalhost(options.Port);
                 else k.ListenAnyIP(options.Port);
             });
-            builder.Services.Configure<FormOptions>(f =>
-            {
-                f.MultipartBodyLengthLimit = options.MaxBodyBytes;
-                f.BufferBodyLengthLimit = options.MaxBodyBytes;
-                f.ValueCountLimit = 64;
-            });
-            builder.Services.AddSingleton(options);
-            builder.Services.AddOpenApi();
-            builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Encoder = ErrorResponses.Json.Encoder);
+            AddServices(builder.Services, service);
             var app = builder.Build();
+            Configure(app, service);
+            return new FaceServer(app, service);
+        }
+        catch
+        {
+            service.Dispose();
+            throw;
+        }
+    }
 
-            app.UseJsonErrors();
-            app.UseStatusCodePages(async s =>
-            {
-                var r = s.HttpContext.Response;
-                if (r.ContentLength is null or 0 && r.ContentType is null)
-                    await ErrorResponses.Write(s.HttpContext, r.StatusCode, r.StatusCode switch
-                    {
-                        404 => $"no such endpoint: {s.HttpContext.Request.Method} {s.HttpContext.Request.Path}",
-                        415 => $"expected a multipart/form-data body with image files, got {(string.IsNullOrEmpty(s.HttpContext.Request.ContentType) ? "no content type" : s.HttpContext.Request.ContentType)}",
-                        405 => $"method {s.HttpContext.Request.Method} not allowed on {s.HttpContext.Request.Path}",
-                        _ => $"HTTP {r.StatusCode}",
-                    });
-            });
-            // A declared body over the limit is refused before a byte of it is read.
-            app.Use(async (context, next) =>
-            {
-                if (context.Request.ContentLength > options.MaxBodyBytes)
-                    throw new ApiException(StatusCodes.Status413PayloadTooLarge,
-                        $"request body too large ({context.Request.ContentLength / 1e6:0.#} MB; the limit is {options.MaxBodyBytes / 1e6:0.#} MB)");
-                await next(context);
-            });
-            app.UseApiKey(options.ApiKey);
-            app.UseHttpMetrics();
+    /// <summary>The services the app needs (form limits, OpenAPI, JSON as written); shared by Kestrel and in-memory hosts.</summary>
+    public static void AddServices(IServiceCollection services, FaceService service)
+    {
+        var options = service.Options;
+        services.Configure<FormOptions>(f =>
+        {
+            f.MultipartBodyLengthLimit = options.MaxBodyBytes;
+            f.BufferBodyLengthLimit = options.MaxBodyBytes;
+            f.ValueCountLimit = 64;
+        });
+        services.AddSingleton(options);
+        services.AddRouting();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Encoder = ErrorResponses.Json.Encoder);
+    }
 
-            StaticPage.Map(app);
-            app.MapGet("/health", () => Results.Json(new
+    /// <summary>The request pipeline and endpoints; shared by Kestrel (<see cref="Create"/>) and in-memory hosts (tests'
+    /// WebApplicationFactory).</summary>
+    public static void Configure(IApplicationBuilder app, FaceService service)
+    {
+        var options = service.Options;
+        app.UseJsonErrors();
+        app.UseStatusCodePages(async s =>
+        {
+            var r = s.HttpContext.Response;
+            if (r.ContentLength is null or 0 && r.ContentType is null)
+                await ErrorResponses.Write(s.HttpContext, r.StatusCode, r.StatusCode switch
+                {
+                    404 => $"no such endpoint: {s.HttpContext.Request.Method} {s.HttpContext.Request.Path}",
+                    415 => $"expected a multipart/form-data body with image files, got {(string.IsNullOrEmpty(s.HttpContext.Request.ContentType) ? "no content type" : s.HttpContext.Request.ContentType)}",
+                    405 => $"method {s.HttpContext.Request.Method} not allowed on {s.HttpContext.Request.Path}",
+                    _ => $"HTTP {r.StatusCode}",
+                });
+        });
+        // A declared body over the limit is refused before a byte of it is read.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > options.MaxBodyBytes)
+                throw new ApiException(StatusCodes.Status413PayloadTooLarge,
+                    $"request body too large ({context.Request.ContentLength / 1e6:0.#} MB; the limit is {options.MaxBodyBytes / 1e6:0.#} MB)");
+            await next(context);
+        });
+        app.UseApiKey(options.ApiKey);
+        app.UseRouting();
+        app.UseHttpMetrics();
+        app.UseEndpoints(e =>
+        {
+            StaticPage.Map(e);
+            e.MapGet("/health", () => Results.Json(new
             {
                 status = "ok",
                 model = service.Pipeline.Model.Name,
@@ -97,17 +121,11 @@ public sealed class FaceServer : IAsyncDisposable
                 busy = service.Gate.Busy,
                 waiting = service.Gate.Waiting,
             })).WithSummary("Liveness and load");
-            app.MapMetrics("/metrics");
-            app.MapOpenApi("/openapi/{documentName}.json");
-            FaceEndpoints.Map(app, service);
-            PeopleEndpoints.Map(app, service);
-            return new FaceServer(app, service);
-        }
-        catch
-        {
-            service.Dispose();
-            throw;
-        }
+            e.MapMetrics("/metrics");
+            e.MapOpenApi("/openapi/{documentName}.json");
+            FaceEndpoints.Map(e, service);
+            PeopleEndpoints.Map(e, service);
+        });
     }
 
     public Task StartAsync(CancellationToken cancel = default) => _app.StartAsync(cancel);
