@@ -26,6 +26,9 @@ public sealed class BrowserPageTests
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 1300 } });
+        // Waits, not timings: a verify takes seconds on a loaded 2-core machine, so the page gets a minute to answer.
+        page.SetDefaultTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(60_000);
         await page.GotoAsync(server.Address.ToString());
         return (playwright, browser, page);
     }

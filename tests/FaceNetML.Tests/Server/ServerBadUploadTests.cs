@@ -58,7 +58,10 @@ public sealed class ServerBadUploadTests
         var big = new byte[100_000_000];
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/verify") { Content = ServerHost.Form(("a", "big.jpg", big), ServerHost.Photo("b", "obama2.jpg")) };
         request.Headers.ExpectContinue = true;
-        await ServerHost.AssertError(await _http.SendAsync(request), 413, "request body too large");
+        // The answer comes before any of the body is sent; on a loaded machine it may take longer than HttpClient's
+        // 1 s default wait for "100 Continue", after which it would start sending the 100 MB.
+        using var http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(2) }) { BaseAddress = _server.Address };
+        await ServerHost.AssertError(await http.SendAsync(request), 413, "request body too large");
     }
 
     /// <summary>A chunked body has no length to refuse up front: the server reads up to its limit, answers 413 and
@@ -89,7 +92,7 @@ public sealed class ServerBadUploadTests
             await stream.WriteAsync(head);
             await WriteChunk(stream, part);
             var megabyte = new byte[1 << 20];
-            for (int i = 0; i < 100 && !reader.IsCompleted; i++) await WriteChunk(stream, megabyte);
+            for (int i = 0; i < 100 && answer.Length == 0 && !reader.IsCompleted; i++) await WriteChunk(stream, megabyte);
         }
         catch (IOException) { } // the server closed the connection after answering
         tcp.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
