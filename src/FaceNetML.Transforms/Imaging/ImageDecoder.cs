@@ -69,7 +69,7 @@ public static class ImageDecoder
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             long length = stream.Length;
             if (length > MaxFileBytes)
-                throw new ImageDecodeException($"{name}: file too large ({length / 1e6:F0} MB; images up to {MaxFileBytes / 1e6:F0} MB are read)");
+                throw new ImageDecodeException($"{name}: file too large ({length / 1e6:F0} MB; images up to {MaxFileBytes / 1e6:F0} MB are read)", overBudget: true);
             bytes = new byte[length];
             stream.ReadExactly(bytes);
         }
@@ -98,7 +98,7 @@ public static class ImageDecoder
             throw new ImageDecodeException($"{name}: corrupt or truncated image data (size {w}x{h})");
         long budget = MaxPixels;
         if ((long)w * h > budget)
-            throw new ImageDecodeException($"{name}: image too large ({w}x{h} = {(long)w * h / 1e6:0.#} megapixels; the budget is {budget / 1e6:0.#})");
+            throw new ImageDecodeException($"{name}: image too large ({w}x{h} = {(long)w * h / 1e6:0.#} megapixels; the budget is {budget / 1e6:0.#})", overBudget: true);
 
         // Keep the codec's colour space so no colour conversion happens; only the pixel format changes.
         var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul, info.ColorSpace);
@@ -202,4 +202,9 @@ public static class ImageDecoder
 }
 
 /// <summary>An image could not be read or decoded; the message is one line fit for a user.</summary>
-public sealed class ImageDecodeException(string message, Exception? inner = null) : BadInputException(message, inner);
+public sealed class ImageDecodeException(string message, Exception? inner = null, bool overBudget = false) : BadInputException(message, inner)
+{
+    /// <summary>True when the image was refused for its size (pixel budget or file size), not for its content:
+    /// the HTTP server answers 413 for these and 415 for the rest.</summary>
+    public bool OverBudget { get; } = overBudget;
+}

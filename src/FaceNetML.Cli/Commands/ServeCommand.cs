@@ -1,0 +1,60 @@
+using System.CommandLine;
+using FaceNetML.Server;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary><c>facenetml serve</c>: the HTTP API and the web page, with one warm pipeline, until Ctrl-C.</summary>
+internal static class ServeCommand
+{
+    public static readonly Option<string> Host = new("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+    public static readonly Option<int> Port = new Option<int>("--port") { Description = "Port (0: any free port, printed at start)", DefaultValueFactory = _ => 8080 }.AtLeast(0);
+    public static readonly Option<string?> GalleryFile = new("--gallery") { Description = "Gallery JSON for identify and /v1/people (created on the first enrolment, saved after each change; default: in memory)" };
+    public static readonly Option<string?> ApiKeyFile = new("--api-key-file") { Description = "File whose first line is the API key every /v1/ request must send (X-API-Key header)" };
+    public static readonly Option<double> MaxBodyMb = new Option<double>("--max-body-mb") { Description = "Largest request body, MB (beyond: 413)", DefaultValueFactory = _ => 32 }.PositiveFinite(4096);
+    public static readonly Option<int> Slots = new Option<int>("--slots") { Description = "Requests running inference at once (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
+    public static readonly Option<int> Queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot; beyond: 429", DefaultValueFactory = _ => 64 }.AtLeast(0);
+    public static readonly Option<double> Timeout = new Option<double>("--timeout") { Description = "Per-request time limit, seconds (beyond: 503)", DefaultValueFactory = _ => 30 }.PositiveFinite(3600);
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "HTTP API (verify, detect, embed, identify, people) and a web page, one warm pipeline")
+        {
+            Host, Port, GalleryFile, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, CliContext.Model, CliContext.MinFace,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var options = Options(parse);
+            await using var server = FaceServer.Create(options);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+            try
+            {
+                await server.StartAsync(stop.Token);
+            }
+            catch (IOException e)
+            {
+                throw new BadInputException($"cannot listen on {options.Host}:{options.Port} ({e.Message.ReplaceLineEndings(" ")})");
+            }
+            Console.Error.WriteLine($"listening on {server.Address} (model {server.Service.Pipeline.Model.Name}, {options.InferenceSlots} slots, queue {options.QueueLimit}, " +
+                $"body <= {options.MaxBodyBytes / 1e6:0.#} MB, timeout {options.RequestTimeout.TotalSeconds:0.#} s{(options.ApiKey is null ? "" : ", API key required")}); Ctrl-C stops");
+            await server.WaitForShutdownAsync(stop.Token);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static FaceServerOptions Options(ParseResult parse) => parse.GetValue(Port) > 65535
+        ? throw new BadInputException($"--port must be at most 65535, got {parse.GetValue(Port)}")
+        : new()
+    {
+        Host = parse.GetValue(Host)!,
+        Port = parse.GetValue(Port),
+        GalleryPath = parse.GetValue(GalleryFile),
+        ApiKey = parse.GetValue(ApiKeyFile) is { } f ? ApiKeyCheck.ReadKeyFile(f) : null,
+        MaxBodyBytes = (long)(parse.GetValue(MaxBodyMb) * 1e6),
+        InferenceSlots = parse.GetValue(Slots),
+        QueueLimit = parse.GetValue(Queue),
+        RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+        Pipeline = CliContext.PipelineOptions(parse) with { Parallelism = 1 },
+    };
+}

@@ -1,0 +1,36 @@
+using FaceNetML.Pipeline;
+
+namespace FaceNetML.Server;
+
+/// <summary>Where <c>facenetml serve</c> listens and the limits it keeps. The pixel budget is the decoder's
+/// process-wide <see cref="Imaging.ImageDecoder.MaxPixels"/> (<c>--max-megapixels</c>, default 50 MP).</summary>
+public sealed record FaceServerOptions
+{
+    /// <summary>Address to listen on (default loopback only).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Port; 0 picks a free one (tests, <c>bench serve</c>).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Gallery JSON file for identify and <c>/v1/people</c>: loaded when it exists, written after each change.
+    /// Null: an in-memory gallery, lost at exit.</summary>
+    public string? GalleryPath { get; init; }
+
+    /// <summary>When set, every <c>/v1/</c> request needs it in <c>X-API-Key</c> (or <c>Authorization: Bearer</c>); else 401.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Largest request body, bytes (Kestrel and the multipart reader); beyond it, 413.</summary>
+    public long MaxBodyBytes { get; init; } = 32L << 20;
+
+    /// <summary>Requests running inference at once.</summary>
+    public int InferenceSlots { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Requests that may wait for a slot; one more gets 429.</summary>
+    public int QueueLimit { get; init; } = 64;
+
+    /// <summary>Longest a request may take from its first byte read to its answer (waiting for a slot included); beyond it, 503.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Model, detector and store of the one warm pipeline.</summary>
+    public FacePipelineOptions Pipeline { get; init; } = new() { Parallelism = 1 };
+}

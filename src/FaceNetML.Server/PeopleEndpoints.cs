@@ -1,0 +1,74 @@
+using FaceNetML.Pipeline;
+using FaceNetML.Recognition;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FaceNetML.Server;
+
+/// <summary>Gallery management: <c>GET /v1/people</c>, <c>POST /v1/people/{name}</c> (enrol from 'image' photos),
+/// <c>DELETE /v1/people/{name}</c>. Enrolment embeds as <c>facenetml enroll</c> does: the centred face, flip-augmented.</summary>
+public static class PeopleEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, FaceService service)
+    {
+        app.MapGet("/v1/people", () => Results.Json(service.Gallery.Read(List)))
+            .WithSummary("The enrolled people and their number of embeddings");
+        app.MapPost("/v1/people/{name}", (HttpContext c, string name) => Enrol(c, service, name))
+            .WithSummary("Enrol a person (or add photos to them) from one or more 'image' files").Accepts<IFormFile>("multipart/form-data");
+        app.MapDelete("/v1/people/{name}", (string name) =>
+        {
+            name = GalleryStore.CheckName(name);
+            bool removed = service.Gallery.Change(g => g.Remove(name));
+            return removed ? Results.Json(new { removed = name }) : throw new ApiException(StatusCodes.Status404NotFound, $"{name}: not enrolled");
+        }).WithSummary("Remove a person from the gallery");
+    }
+
+    private static object List(Gallery g) => new
+    {
+        model = g.Model,
+        people = g.People.Select(p => new { name = p.Name, embeddings = p.Embeddings.Count }),
+    };
+
+    private static async Task<IResult> Enrol(HttpContext context, FaceService service, string name)
+    {
+        name = GalleryStore.CheckName(name);
+        var cancel = service.Deadline(context);
+        var form = await UploadReader.ReadFormAsync(context.Request, cancel);
+        var uploads = await UploadReader.FilesAsync(form, "image", cancel);
+        var results = await service.InferAsync(context, "enrol", () => uploads.Select(u => EmbedPhoto(service.Pipeline, u)).ToList());
+        var warnings = results.Where(r => r.Warning is not null).Select(r => r.Warning!).ToList();
+        var good = results.Where(r => r.Embedding is not null).ToList();
+        if (good.Count == 0)
+            throw new ApiException(uploads.Count == 1 && results[0].Status is { } s ? s : StatusCodes.Status422UnprocessableEntity,
+                $"{name} not enrolled: {warnings.FirstOrDefault() ?? "no usable face"}");
+        int count = service.Gallery.Change(g =>
+        {
+            foreach (var r in good) g.Add(name, r.Embedding!, r.Source);
+            return g[name]!.Embeddings.Count;
+        });
+        return Results.Json(new { name, embeddings = count, added = good.Count, warnings });
+    }
+
+    private sealed record PhotoResult(float[]? Embedding, string Source, string? Warning, int? Status = null);
+
+    private static PhotoResult EmbedPhoto(FacePipeline pipeline, UploadReader.Upload upload)
+    {
+        try
+        {
+            var image = FaceService.Decode(upload);
+            var faces = pipeline.Detect(image);
+            var face = FacePipeline.Choose(faces, image, FaceChoice.Centred);
+            if (face is null) return new(null, upload.Name, $"{upload.Name}: no face found, skipped", StatusCodes.Status422UnprocessableEntity);
+            string? warning = null;
+            float side = MathF.Min(face.Box.Width, face.Box.Height);
+            if (faces.Count > 1) warning = $"{upload.Name}: {faces.Count} faces, the central large one was enrolled";
+            else if (side < GalleryEnrolment.TinyFace) warning = $"{upload.Name}: tiny face ({side:F0} px < {GalleryEnrolment.TinyFace}), a weak template";
+            return new(pipeline.EmbedFlipAugmented(image, face), upload.Name, warning);
+        }
+        catch (Imaging.ImageDecodeException e)
+        {
+            return new(null, upload.Name, e.Message + ", skipped", e.OverBudget ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status415UnsupportedMediaType);
+        }
+    }
+}
