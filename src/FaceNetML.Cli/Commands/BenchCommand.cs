@@ -21,6 +21,7 @@ internal static class BenchCommand
         var photo = new Option<string?>("--photo") { Description = "Photo for --memory (default: $FACENETML_DATA/photos/two_people.jpg or ../shared/data/photos/two_people.jpg)" };
         var mlnet = new Option<bool>("--mlnet") { Description = "Only compare the ML.NET chain (LoadFaceImages, DetectFaces, AlignFaces, FaceEmbed) with 'embed' on the same images, in one run" };
         var command = new Command("bench", "Measure speed per stage and of the whole pipeline") { images, count, CliContext.Model, CliContext.MinFace, CliContext.Threads, widths, memory, photo, mlnet };
+        command.Subcommands.Add(BenchGalleryCommand.Create());
         command.SetAction(parse =>
         {
             if (parse.GetValue(memory)) return Memory(parse, parse.GetValue(photo) ?? DataPath("photos", "two_people.jpg"));
@@ -187,7 +188,7 @@ internal static class BenchCommand
 
     private static string DefaultImages() => DataPath("lfw-dev", "images");
 
-    private static string DataPath(params string[] parts)
+    internal static string DataPath(params string[] parts)
     {
         var data = Environment.GetEnvironmentVariable("FACENETML_DATA");
         if (string.IsNullOrWhiteSpace(data)) data = Path.Combine("..", "shared", "data");

@@ -33,6 +33,9 @@ internal static class EnrollCommand
             if (clip is not null) Ffmpeg.Probe(clip); // unreadable clips fail before models load
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             bool indexed = GalleryStore.IsIndexed(path);
+            // A stored gallery (HNSW file or PostgreSQL) is opened, and its model checked, before any photo is embedded:
+            // a wrong URL, an unreachable server, a wrong table or another model's gallery fails with nothing written.
+            using var target = indexed ? GalleryStore.OpenWrite(path, pipeline.Model.Name, pipeline.Threshold, pipeline.EmbeddingSize) : null;
             Gallery gallery;
             if (folder is not null) gallery = Gallery.FromFolder(pipeline, folder);
             else if (!indexed && File.Exists(path)) gallery = Gallery.Load(path);
@@ -49,11 +52,9 @@ internal static class EnrollCommand
                 GalleryEnrolment.WarnOutliers(gallery);
             }
             foreach (var w in gallery.Warnings) CliContext.Error("warning: " + w);
-            if (indexed)
+            if (target is not null)
             {
-                // A stored gallery (HNSW file or PostgreSQL) is added to, one transaction per person; its model is
-                // checked before anything is written.
-                using var target = GalleryStore.OpenWrite(path, pipeline.Model.Name, pipeline.Threshold, pipeline.EmbeddingSize);
+                // Added to, one transaction per person.
                 long added = GalleryStore.CopyInto(gallery, target);
                 if (parse.GetValue(CliContext.Json))
                     CliContext.WriteJson(new { gallery = target.Index.Location, backend = target.Index.Backend, added, people = target.PersonCount, embeddings = target.Index.FaceCount, warnings = gallery.Warnings });

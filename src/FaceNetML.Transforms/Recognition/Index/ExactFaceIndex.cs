@@ -99,7 +99,8 @@ public sealed class ExactFaceIndex : IFaceIndex
         return [.. best.Select(x => new FaceMatch(m.Owner[x.Row].Name, MathF.Sqrt(x.D)))];
     }
 
-    public void Flush() { }
+    /// <summary>Builds the search matrix now (else the first search does).</summary>
+    public void Flush() => CurrentMatrix();
 
     public void Dispose() { }
 

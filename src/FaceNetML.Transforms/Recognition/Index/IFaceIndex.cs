@@ -43,6 +43,16 @@ public interface IFaceIndex : IDisposable
     /// duplicate. Returns the faces added.</summary>
     int AddFaces(string person, IReadOnlyList<EnrolledFace> faces);
 
+    /// <summary>Adds many persons (bulk loading). Each person is still all-or-nothing; a backend may group several
+    /// persons into one unit (the HNSW backend writes a batch in one SQLite transaction and builds its graph on every
+    /// core). Returns the faces added.</summary>
+    long AddPeople(IReadOnlyList<(string Person, IReadOnlyList<EnrolledFace> Faces)> people)
+    {
+        long added = 0;
+        foreach (var (person, faces) in people) added += AddFaces(person, faces);
+        return added;
+    }
+
     /// <summary>Removes a person and their faces as one unit; false when not enrolled.</summary>
     bool Remove(string person);
 

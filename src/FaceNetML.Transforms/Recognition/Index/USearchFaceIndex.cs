@@ -228,49 +228,61 @@ public sealed class USearchFaceIndex : IFaceIndex
 
     public IReadOnlyList<string> PersonNames() => [.. _personName.OfType<string>()];
 
-    public int AddFaces(string person, IReadOnlyList<EnrolledFace> faces)
+    public int AddFaces(string person, IReadOnlyList<EnrolledFace> faces) => (int)AddPeople([(person, faces)]);
+
+    public long AddPeople(IReadOnlyList<(string Person, IReadOnlyList<EnrolledFace> Faces)> people)
     {
         ThrowIfReadOnly();
         if (_info is null) throw new InvalidOperationException($"{IndexPath}: initialise the gallery before adding faces");
-        if (faces.Count == 0) return 0;
-        var added = new List<(long Id, float[] E)>(faces.Count);
-        int personId;
+        var added = new List<(long Id, float[] E)>();
+        var owners = new List<(string Name, int Id)>(people.Count);
+        var addedOwner = new List<int>();
         lock (_writeLock)
         {
-            using var tx = _db.BeginTransaction(deferred: false);
-            using (var cmd = Command("INSERT INTO person (name) VALUES ($n) ON CONFLICT (name) DO NOTHING", tx))
+            using (var tx = _db.BeginTransaction(deferred: false))
             {
-                cmd.Parameters.AddWithValue("$n", person);
-                cmd.ExecuteNonQuery();
-            }
-            using (var cmd = Command("SELECT id FROM person WHERE name = $n", tx))
-            {
-                cmd.Parameters.AddWithValue("$n", person);
-                personId = Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-            using (var cmd = Command("INSERT INTO face (person_id, source, quality, embedding) VALUES ($p, $s, $q, $e) ON CONFLICT (person_id, source) DO NOTHING RETURNING id", tx))
-            {
-                var p = cmd.Parameters.Add("$p", SqliteType.Integer);
-                var s = cmd.Parameters.Add("$s", SqliteType.Text);
-                var q = cmd.Parameters.Add("$q", SqliteType.Real);
-                var e = cmd.Parameters.Add("$e", SqliteType.Blob);
-                foreach (var f in faces)
+                using var upsert = Command("INSERT INTO person (name) VALUES ($n) ON CONFLICT (name) DO NOTHING", tx);
+                var un = upsert.Parameters.Add("$n", SqliteType.Text);
+                using var select = Command("SELECT id FROM person WHERE name = $n", tx);
+                var sn = select.Parameters.Add("$n", SqliteType.Text);
+                using var insert = Command("INSERT INTO face (person_id, source, quality, embedding) VALUES ($p, $s, $q, $e) ON CONFLICT (person_id, source) DO NOTHING RETURNING id", tx);
+                var p = insert.Parameters.Add("$p", SqliteType.Integer);
+                var s = insert.Parameters.Add("$s", SqliteType.Text);
+                var q = insert.Parameters.Add("$q", SqliteType.Real);
+                var e = insert.Parameters.Add("$e", SqliteType.Blob);
+                foreach (var (person, faces) in people)
                 {
-                    if (f.Embedding.Length != _info.Dimension)
-                        throw new ArgumentException($"embedding has {f.Embedding.Length} values; the gallery's have {_info.Dimension}");
-                    p.Value = personId;
-                    s.Value = f.Source;
-                    q.Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value;
-                    e.Value = ToBlob(f.Embedding);
-                    if (cmd.ExecuteScalar() is long id) added.Add((id, f.Embedding));
+                    if (faces.Count == 0) continue;
+                    un.Value = person;
+                    upsert.ExecuteNonQuery();
+                    sn.Value = person;
+                    int personId = Convert.ToInt32(select.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                    owners.Add((person, personId));
+                    foreach (var f in faces)
+                    {
+                        if (f.Embedding.Length != _info.Dimension)
+                            throw new ArgumentException($"embedding has {f.Embedding.Length} values; the gallery's have {_info.Dimension}");
+                        p.Value = personId;
+                        s.Value = f.Source;
+                        q.Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value;
+                        e.Value = ToBlob(f.Embedding);
+                        if (insert.ExecuteScalar() is long id)
+                        {
+                            added.Add((id, f.Embedding));
+                            addedOwner.Add(personId);
+                        }
+                    }
                 }
+                Bump(tx);
+                tx.Commit();
             }
-            Bump(tx);
-            tx.Commit();
-            while (_personName.Count <= personId) _personName.Add(null);
-            _personName[personId] = person;
-            _personId[person] = personId;
-            foreach (var (id, _) in added) _faceOwner[id] = personId;
+            foreach (var (name, id) in owners)
+            {
+                while (_personName.Count <= id) _personName.Add(null);
+                _personName[id] = name;
+                _personId[name] = id;
+            }
+            for (int i = 0; i < added.Count; i++) _faceOwner[added[i].Id] = addedOwner[i];
             AddParallel(added);
             _dirty = true;
         }
