@@ -189,9 +189,8 @@ public sealed class GalleryBackendTests
         var other = _pg.Url("othermodel");
         using (var g = GalleryStore.OpenWrite(other, "othermodel", 1f, 192))
             g.AddPerson("someone", [(Enumerable.Range(0, 192).Select(i => (float)Math.Sin(i)).ToArray(), "x")]);
-        using (var c = new NpgsqlConnection($"Host=127.0.0.1;Port={_pg.Port};Username=postgres;Database=postgres;Pooling=false"))
+        using (var c = _pg.Connect())
         {
-            c.Open();
             using var cmd = new NpgsqlCommand("CREATE TABLE wrongschema (id int, name text); CREATE TABLE wrongschema_meta (key text, value text); CREATE TABLE wrongschema_person (id int, name text)", c);
             cmd.ExecuteNonQuery();
         }
@@ -218,9 +217,8 @@ public sealed class GalleryBackendTests
             Assert.AreEqual(1, g.PersonCount, "nothing written into the other model's gallery");
             Assert.AreEqual("othermodel", g.Model);
         }
-        using (var c = new NpgsqlConnection($"Host=127.0.0.1;Port={_pg.Port};Username=postgres;Database=postgres;Pooling=false"))
+        using (var c = _pg.Connect())
         {
-            c.Open();
             using var cmd = new NpgsqlCommand("SELECT count(*) FROM wrongschema", c);
             Assert.AreEqual(0L, cmd.ExecuteScalar());
         }

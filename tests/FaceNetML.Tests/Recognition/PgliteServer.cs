@@ -45,6 +45,26 @@ internal sealed class PgliteServer : IDisposable
     /// <summary>A gallery URL for a table of this server.</summary>
     public string Url(string table) => $"postgres://postgres@127.0.0.1:{Port}/postgres?table={table}&pooling=false";
 
+    /// <summary>An open connection of the tests' own, retried while PGlite still serves the previous connection.</summary>
+    public Npgsql.NpgsqlConnection Connect()
+    {
+        var cs = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
+        for (int attempt = 0; ; attempt++)
+        {
+            var c = new Npgsql.NpgsqlConnection(cs);
+            try
+            {
+                c.Open();
+                return c;
+            }
+            catch (Npgsql.NpgsqlException) when (attempt < 200)
+            {
+                c.Dispose();
+                Thread.Sleep(50);
+            }
+        }
+    }
+
     public void Dispose()
     {
         try
