@@ -75,6 +75,29 @@ public sealed class GalleryBackendTests
     }
 
     [TestMethod]
+    public void Video_TwoPersonClip_NamesTheSamePeopleOnEachBackend()
+    {
+        using var exact = Gallery.FromFolder(_pipeline, TestData.DataPath("ytf-dev", "gallery"));
+        var usearch = Path.Combine(TestData.TempDir("backends-video"), "g.usearch");
+        using (var h = GalleryStore.OpenWrite(usearch, exact.Model, exact.Threshold, exact.Dimension!.Value, exact.Rule)) GalleryStore.CopyInto(exact, h);
+        using (var p = GalleryStore.OpenWrite(_pg.Url("video"), exact.Model, exact.Threshold, exact.Dimension!.Value, exact.Rule)) GalleryStore.CopyInto(exact, p);
+        using var hnsw = GalleryStore.OpenRead(usearch);
+        using var pg = GalleryStore.OpenRead(_pg.Url("video"));
+        var clip = TestData.DataPath("ytf-dev", "duo_Aaron_Guiel_Agbani_Darego.mp4");
+        string Names(Gallery g)
+        {
+            var r = new FaceNetML.Video.VideoRecognizer(_pipeline, g, new FaceNetML.Video.VideoRecognizerOptions { Every = 3 }).Recognize(clip);
+            Assert.IsNull(r.Error);
+            return string.Join(";", r.Detections.Select(d => $"{d.Frame}:{d.TrackId}:{d.Person}"));
+        }
+        var a = Names(exact);
+        StringAssert.Contains(a, "Aaron_Guiel");
+        StringAssert.Contains(a, "Agbani_Darego");
+        Assert.AreEqual(a, Names(hnsw), "hnsw");
+        Assert.AreEqual(a, Names(pg), "pgvector");
+    }
+
+    [TestMethod]
     public void IdentifyCli_UsearchAndPostgresGalleries_PrintTheSameAnswersAsJson()
     {
         var dir = TestData.TempDir("backends-cli");
