@@ -205,10 +205,29 @@ public sealed class USearchFaceIndex : IFaceIndex
         if (_hnsw is null || k <= 0 || _faceOwner.Count == 0) return [];
         var q = query.ToArray();
         int found = _hnsw.Search(q, k, out var keys, out var distances);
+        if (_scalar != ScalarKind.Float32) return Rerank(q, keys, found);
         var result = new List<FaceMatch>(found);
         for (int i = 0; i < found; i++)
             if (_faceOwner.TryGetValue((long)keys[i], out var owner) && _personName[owner] is { } name)
                 result.Add(new FaceMatch(name, MathF.Sqrt(MathF.Max(0, distances[i]))));
+        return result;
+    }
+
+    /// <summary>f16 and i8 indexes find the candidates; their exact distances (and order) come from the sidecar's
+    /// full-precision embeddings, so the identification evidence does not depend on the storage.</summary>
+    private List<FaceMatch> Rerank(float[] q, ulong[] keys, int found)
+    {
+        var result = new List<FaceMatch>(found);
+        if (found == 0) return result;
+        lock (_writeLock)
+        {
+            using var cmd = Command($"SELECT id, embedding FROM face WHERE id IN ({string.Join(",", keys.Take(found))})");
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                if (_faceOwner.TryGetValue(r.GetInt64(0), out var owner) && _personName[owner] is { } name)
+                    result.Add(new FaceMatch(name, Verification.EmbeddingDistance.Euclidean(FromBlob((byte[])r[1]), q)));
+        }
+        result.Sort((a, b) => a.Distance.CompareTo(b.Distance));
         return result;
     }
 
