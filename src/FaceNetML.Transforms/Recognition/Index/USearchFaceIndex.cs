@@ -16,8 +16,9 @@ namespace FaceNetML.Recognition;
 /// SQLite serialises writers across processes).</remarks>
 public sealed class USearchFaceIndex : IFaceIndex
 {
-    /// <summary>HNSW graph degree and construction/search beam widths (USearch's defaults, which gave recall@1 ≥ 0.99 at 1M here).</summary>
-    public const ulong Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 64;
+    /// <summary>HNSW graph degree and construction/search beam widths. The search width is set again after every open
+    /// (a USearch file does not keep it): 64 gave recall@1 0.987 at 100k here, 128 is the default.</summary>
+    public const ulong Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 128;
 
     private readonly SqliteConnection _db;
     private readonly bool _readOnly;
@@ -147,6 +148,7 @@ public sealed class USearchFaceIndex : IFaceIndex
         if (fresh)
         {
             _hnsw = new USearchIndex(IndexPath, view: _readOnly);
+            SetExpansionSearch(_hnsw);
             if ((long)_hnsw.Size() == _faceOwner.Count) return;
             _hnsw.Dispose();
             _hnsw = null;
@@ -380,8 +382,22 @@ public sealed class USearchFaceIndex : IFaceIndex
 
     private long EstimatedBytesPerVector() => (_info?.Dimension ?? 0) * (_scalar switch { ScalarKind.Float32 => 4, ScalarKind.Float16 => 2, _ => 1 }) + (long)Connectivity * 2 * 4;
 
-    private static USearchIndex NewHnsw(int dimension, ScalarKind scalar) =>
-        new(MetricKind.L2sq, scalar, (ulong)dimension, Connectivity, ExpansionAdd, ExpansionSearch, false);
+    private static USearchIndex NewHnsw(int dimension, ScalarKind scalar)
+    {
+        var index = new USearchIndex(MetricKind.L2sq, scalar, (ulong)dimension, Connectivity, ExpansionAdd, ExpansionSearch, false);
+        SetExpansionSearch(index);
+        return index;
+    }
+
+    [DllImport("libusearch_c", EntryPoint = "usearch_change_expansion_search")]
+    private static extern void NativeChangeExpansionSearch(IntPtr index, UIntPtr expansion, out IntPtr error);
+
+    private static void SetExpansionSearch(USearchIndex index)
+    {
+        if (!_canReserve) return;
+        NativeChangeExpansionSearch((IntPtr)HandleField!.GetValue(index)!, (UIntPtr)ExpansionSearch, out var error);
+        if (error != IntPtr.Zero) throw new USearchException("usearch_change_expansion_search failed: " + Marshal.PtrToStringAnsi(error));
+    }
 
     private static ScalarKind ParseScalar(string s) => s.ToLowerInvariant() switch
     {
