@@ -59,6 +59,15 @@ internal static class OptionValidation
         if (OutputPathProblem(path) is { } problem) result.AddError($"{result.Option.Name} {path}: {problem}");
     }
 
+    /// <summary>For options naming a gallery to write: a postgres:// URL is checked when opened; a file path (JSON or
+    /// .usearch) as <see cref="OutputFile"/>.</summary>
+    public static void GalleryOutput(OptionResult result)
+    {
+        if (result.GetValueOrDefault<string?>() is not { } path || FaceNetML.Recognition.PostgresUrl.Looks(path)) return;
+        var file = path.Contains(".usearch?", StringComparison.OrdinalIgnoreCase) ? path[..(path.IndexOf(".usearch?", StringComparison.OrdinalIgnoreCase) + 8)] : path;
+        if (OutputPathProblem(file) is { } problem) result.AddError($"{result.Option.Name} {path}: {problem}");
+    }
+
     /// <summary>Adds <see cref="OutputFile"/> to each option.</summary>
     public static void OutputFiles(params Option<string?>[] options)
     {

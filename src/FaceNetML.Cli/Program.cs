@@ -17,6 +17,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(EnrollCommand.Create());
+root.Subcommands.Add(GalleryCommand.Create());
 root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(IdentifyRuleCommand.Create());
 root.Subcommands.Add(VideoCommand.Create());

@@ -22,6 +22,7 @@ internal static class BenchCommand
         var mlnet = new Option<bool>("--mlnet") { Description = "Only compare the ML.NET chain (LoadFaceImages, DetectFaces, AlignFaces, FaceEmbed) with 'embed' on the same images, in one run" };
         var command = new Command("bench", "Measure speed per stage and of the whole pipeline") { images, count, CliContext.Model, CliContext.MinFace, CliContext.Threads, widths, memory, photo, mlnet };
         command.Subcommands.Add(BenchServeCommand.Create());
+        command.Subcommands.Add(BenchGalleryCommand.Create());
         command.SetAction(parse =>
         {
             if (parse.GetValue(memory)) return Memory(parse, parse.GetValue(photo) ?? DataPath("photos", "two_people.jpg"));

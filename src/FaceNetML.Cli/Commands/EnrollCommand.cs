@@ -15,7 +15,7 @@ internal static class EnrollCommand
     public static Command Create()
     {
         var dir = new Argument<string?>("gallery-dir") { Description = "Folder with one sub-folder of photos per person", Arity = ArgumentArity.ZeroOrOne };
-        var output = new Option<string>("--out") { Description = "Gallery file to write (with --from-video: added to when it exists)", DefaultValueFactory = _ => "gallery.json", Validators = { OptionValidation.OutputFile } };
+        var output = new Option<string>("--out") { Description = "Gallery to write: a .json file (with --from-video: added to when it exists), or a .usearch path or postgres://user@host:port/db?table=NAME URL (added to, one transaction per person)", DefaultValueFactory = _ => "gallery.json", Validators = { OptionValidation.GalleryOutput } };
         var fromVideo = new Option<string?>("--from-video") { Description = "Enrol --person from the longest face track of this clip" };
         var person = new Option<string?>("--person") { Description = "Name of the person enrolled with --from-video" };
         var command = new Command("enroll", "Build a gallery (gallery.json) from a folder of people, or add a person from a video")
@@ -32,9 +32,13 @@ internal static class EnrollCommand
             if (folder is not null && !Directory.Exists(folder)) throw new BadInputException($"{folder}: no such folder");
             if (clip is not null) Ffmpeg.Probe(clip); // unreadable clips fail before models load
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
+            bool indexed = GalleryStore.IsIndexed(path);
+            // A stored gallery (HNSW file or PostgreSQL) is opened, and its model checked, before any photo is embedded:
+            // a wrong URL, an unreachable server, a wrong table or another model's gallery fails with nothing written.
+            using var target = indexed ? GalleryStore.OpenWrite(path, pipeline.Model.Name, pipeline.Threshold, pipeline.EmbeddingSize) : null;
             Gallery gallery;
             if (folder is not null) gallery = Gallery.FromFolder(pipeline, folder);
-            else if (File.Exists(path)) gallery = Gallery.Load(path);
+            else if (!indexed && File.Exists(path)) gallery = Gallery.Load(path);
             else gallery = new Gallery(pipeline.Model.Name, pipeline.Threshold);
             if (clip is not null)
             {
@@ -48,6 +52,16 @@ internal static class EnrollCommand
                 GalleryEnrolment.WarnOutliers(gallery);
             }
             foreach (var w in gallery.Warnings) CliContext.Error("warning: " + w);
+            if (target is not null)
+            {
+                // Added to, one transaction per person.
+                long added = GalleryStore.CopyInto(gallery, target);
+                if (parse.GetValue(CliContext.Json))
+                    CliContext.WriteJson(new { gallery = target.Index.Location, backend = target.Index.Backend, added, people = target.PersonCount, embeddings = target.Index.FaceCount, warnings = gallery.Warnings });
+                else
+                    Console.WriteLine($"{target.Index.Location}: {target.PersonCount} people, {target.Index.FaceCount} embeddings ({added} added)");
+                return gallery.People.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;
+            }
             gallery.Save(path);
             if (parse.GetValue(CliContext.Json))
                 CliContext.WriteJson(new { gallery = path, people = gallery.People.Select(p => new { name = p.Name, embeddings = p.Embeddings.Count }), warnings = gallery.Warnings });

@@ -93,7 +93,7 @@ internal static class EvalCommand
     /// <summary><c>facenetml eval identify --gallery DIR --probes DIR</c> (or <c>--from DIR</c>): open-set 1:N figures.</summary>
     private static Command Identify()
     {
-        var gallery = new Option<string?>("--gallery") { Description = "Gallery: one sub-folder of photos per person, or a gallery.json" };
+        var gallery = new Option<string?>("--gallery") { Description = "Gallery: one sub-folder of photos per person, a gallery.json, a .usearch path or a postgres:// URL" };
         var probes = new Option<string?>("--probes") { Description = "Probe photos, one sub-folder per person; people not in the gallery are strangers" };
         var from = new Option<string?>("--from") { Description = "Instead of --gallery/--probes: split one LFW-style folder (half the people with enough photos enrolled)" };
         var enrol = new Option<int>("--enrol") { Description = "With --from: photos enrolled per person", DefaultValueFactory = _ => 1 };
@@ -136,7 +136,7 @@ internal static class EvalCommand
             {
                 CliContext.WriteJson(new
                 {
-                    people = people.People.Count,
+                    people = people.PersonCount,
                     mateSearches = r.MateSearches,
                     nonMateSearches = r.NonMateSearches,
                     rank1 = CliContext.Round(r.Rank1),
@@ -151,7 +151,7 @@ internal static class EvalCommand
             }
             else
             {
-                Console.WriteLine($"open-set identification ({people.People.Count} people enrolled; {r.MateSearches} mate and {r.NonMateSearches} stranger searches; model {pipeline.Model.Name})");
+                Console.WriteLine($"open-set identification ({people.PersonCount} people enrolled; {r.MateSearches} mate and {r.NonMateSearches} stranger searches; model {pipeline.Model.Name})");
                 Console.WriteLine($"  rank-1                {r.Rank1 * 100:F2}%");
                 Console.WriteLine($"  DIR @ FPIR = 1%       {r.DirAtFpir(0.01) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.01) * 100:F2}%)");
                 Console.WriteLine($"  DIR @ FPIR = 0.1%     {r.DirAtFpir(0.001) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.001) * 100:F2}%)");

@@ -11,11 +11,11 @@ internal static class IdentifyCommand
     public static Command Create()
     {
         var image = new Argument<string>("image") { Description = "Photo to identify the faces of" };
-        var galleryPath = new Option<string>("--gallery") { Description = "Gallery written by 'facenetml enroll'", Required = true };
+        var galleryPath = new Option<string>("--gallery") { Description = "Gallery written by 'facenetml enroll': a .json file, a .usearch path or a postgres:// URL", Required = true };
         var command = new Command("identify", "Name the faces of a photo against a gallery") { image, galleryPath, CliContext.Model, CliContext.MinFace };
         command.SetAction(parse =>
         {
-            var gallery = Gallery.Load(parse.GetValue(galleryPath)!);
+            using var gallery = GalleryStore.OpenRead(parse.GetValue(galleryPath)!);
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
             var path = parse.GetValue(image)!;

@@ -15,7 +15,7 @@ internal static class VideoCommand
     public static Command Create()
     {
         var video = new Argument<string>("video") { Description = "Video file (anything ffmpeg reads)" };
-        var gallery = new Option<string>("--gallery") { Description = "Gallery: a folder with one sub-folder of photos per person, or a gallery.json", Required = true };
+        var gallery = new Option<string>("--gallery") { Description = "Gallery: a folder with one sub-folder of photos per person, a gallery.json, a .usearch path or a postgres:// URL", Required = true };
         var truth = new Option<string?>("--truth") { Description = "Truth CSV (frame,person,x,y,width,height): report precision, recall, F1" };
         var output = new Option<string?>("--out") { Description = "Write an annotated MP4 (H.264) here" };
         var csv = new Option<string?>("--csv") { Description = "Write detections (frame,person,x,y,width,height,distance) here" };
@@ -49,7 +49,7 @@ internal static class VideoCommand
             }
 
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
-            var people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
+            using var people = Gallery.Open(pipeline, parse.GetValue(gallery)!);
             // An explicit threshold replaces the learnt rule by the verification decision (nearest under the threshold).
             if (parse.GetValue(threshold) is { } t) people.Rule = IdentificationRule.DistanceOnly(people.Model, t);
             foreach (var w in people.Warnings) CliContext.Error("warning: " + w);
@@ -57,7 +57,7 @@ internal static class VideoCommand
 
             var recognizerOptions = new VideoRecognizerOptions { Every = n, MinFaceSize = parse.GetValue(CliContext.MinFace) };
             var recognizer = new VideoRecognizer(pipeline, people, recognizerOptions);
-            using var painter = parse.GetValue(output) is null ? null : new BoxPainter(people.People.Select(p => p.Name));
+            using var painter = parse.GetValue(output) is null ? null : new BoxPainter(people.Index.PersonNames());
             using var writer = parse.GetValue(output) is { } outPath ? new FfmpegFrameWriter(outPath, info.Width, info.Height, info.FrameRate) : null;
 
             VideoRecognitionResult result = null!;

@@ -11,26 +11,45 @@ namespace FaceNetML.Recognition;
 /// </summary>
 /// <remarks>Embeddings must come from the model named in <see cref="Model"/>; mixing models gives meaningless distances.
 /// Not thread-safe for enrolment; <see cref="Identify(FaceProbe)"/> may run concurrently once enrolment is done.</remarks>
-public sealed class Gallery
+public sealed class Gallery : IDisposable
 {
-    private readonly List<GalleryPerson> _people = [];
-    private readonly Dictionary<string, GalleryPerson> _byName = new(StringComparer.Ordinal);
+    private readonly IFaceIndex _index;
     private readonly List<string> _warnings = [];
     private IdentificationRule _rule;
+    private IReadOnlyList<GalleryPerson>? _peopleCache;
 
     /// <param name="threshold">The model's verification threshold (kept for the distance-only fallback rule and the
     /// enrolment check of photos far from a person's others).</param>
     /// <param name="rule">The identification rule; default: the model's built-in rule, else nearest under <paramref name="threshold"/>.</param>
-    public Gallery(string model, float threshold, IdentificationRule? rule = null)
+    public Gallery(string model, float threshold, IdentificationRule? rule = null) : this(new ExactFaceIndex(), model, threshold, rule)
     {
+    }
+
+    /// <summary>A gallery over any <see cref="IFaceIndex"/> backend (the identification decision is the same on each).</summary>
+    public Gallery(IFaceIndex index, string model, float threshold, IdentificationRule? rule = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         if (!(threshold > 0) || !float.IsFinite(threshold))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold must be a positive distance");
+        _index = index;
         Model = model;
         Threshold = threshold;
         _rule = rule ?? IdentificationRule.Default(model, threshold);
         CheckRule(_rule);
     }
+
+    /// <summary>A gallery over a stored index, with the model, threshold and rule stored in it.</summary>
+    /// <exception cref="BadInputException">The index holds no gallery metadata, or an invalid rule.</exception>
+    public static Gallery Attach(IFaceIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var info = index.Info ?? throw new BadInputException($"{index.Location}: an empty gallery (no model recorded)");
+        return new Gallery(index, info.Model, info.Threshold, IdentificationRule.Parse(info.RuleJson, index.Location + " (rule)"));
+    }
+
+    /// <summary>The storage backend (exact in memory, HNSW file, or PostgreSQL).</summary>
+    public IFaceIndex Index => _index;
 
     /// <summary>Name of the embedding model the embeddings come from.</summary>
     public string Model { get; }
@@ -50,57 +69,76 @@ public sealed class Gallery
         }
     }
 
-    /// <summary>Enrolled people, in enrolment order (folders: ordinal name order). The order fixes colours in video output.</summary>
-    public IReadOnlyList<GalleryPerson> People => _people;
+    /// <summary>Enrolled people, in enrolment order (folders: ordinal name order). The order fixes colours in video output.
+    /// On a stored backend this reads every person (use <see cref="PersonCount"/> and <see cref="IFaceIndex.PersonNames"/>
+    /// on big galleries).</summary>
+    public IReadOnlyList<GalleryPerson> People =>
+        _index is ExactFaceIndex exact ? exact.People : _peopleCache ??= [.. _index.PersonNames().Select(n => _index.Person(n)).OfType<GalleryPerson>()];
+
+    public int PersonCount => _index.PersonCount;
 
     /// <summary>One line per enrolment photo that was skipped or looks doubtful (no face, several faces, tiny face,
     /// far from the person's other photos).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
-    public int EmbeddingCount => _people.Sum(p => p.Embeddings.Count);
+    public int EmbeddingCount => checked((int)_index.FaceCount);
 
-    /// <summary>Length of the embeddings, or null while empty.</summary>
-    public int? Dimension => _people.Count == 0 ? null : _people[0].Embeddings[0].Length;
+    /// <summary>Length of the embeddings, or null while empty (a stored backend knows it from its creation).</summary>
+    public int? Dimension => _index.Info?.Dimension is > 0 and var d ? d
+        : _index is ExactFaceIndex { People.Count: > 0 } x ? x.People[0].Embeddings[0].Length : null;
 
-    public GalleryPerson? this[string name] => _byName.GetValueOrDefault(name);
+    public GalleryPerson? this[string name] => _index.Person(name);
 
     /// <summary>Adds one embedding of a person (enrolling them if new). The vector is copied and L2-normalised.</summary>
     /// <exception cref="ArgumentException">Empty, wrong length, non-finite or zero-norm embedding.</exception>
     public GalleryPerson Add(string person, ReadOnlySpan<float> embedding, string source = "")
     {
-        if (embedding.IsEmpty)
-            throw new ArgumentException("empty embedding", nameof(embedding));
-        if (Dimension is { } dim && dim != embedding.Length)
-            throw new ArgumentException($"embedding has {embedding.Length} values; the gallery's have {dim}", nameof(embedding));
-        var copy = embedding.ToArray();
-        foreach (var v in copy)
-            if (!float.IsFinite(v)) throw new ArgumentException($"embedding of {person} has a non-finite value ({v})", nameof(embedding));
-        float norm = EmbeddingDistance.L2Normalize(copy);
-        if (!(norm > 0) || !float.IsFinite(norm) || copy.Any(v => !float.IsFinite(v)))
-            throw new ArgumentException($"embedding of {person} has zero or overflowing norm", nameof(embedding));
-        if (!_byName.TryGetValue(person, out var p))
+        AddPerson(person, [(embedding.ToArray(), source)]);
+        return _index.Person(person)!;
+    }
+
+    /// <summary>Adds several embeddings of one person as one unit (one transaction on PostgreSQL): all are stored or
+    /// none. Each vector is copied and L2-normalised. Returns the faces added (stored backends skip a source the
+    /// person already has).</summary>
+    /// <exception cref="ArgumentException">Empty, wrong length, non-finite or zero-norm embedding (nothing is added).</exception>
+    public int AddPerson(string person, IReadOnlyList<(float[] Embedding, string Source)> faces)
+    {
+        if (string.IsNullOrWhiteSpace(person)) throw new ArgumentException("a person needs a non-empty name", nameof(person));
+        var checkedFaces = new List<EnrolledFace>(faces.Count);
+        int? dim = Dimension;
+        foreach (var (embedding, source) in faces)
         {
-            p = new GalleryPerson(person);
-            _people.Add(p);
-            _byName.Add(person, p);
+            if (embedding is null || embedding.Length == 0)
+                throw new ArgumentException("empty embedding", nameof(faces));
+            dim ??= embedding.Length;
+            if (dim != embedding.Length)
+                throw new ArgumentException($"embedding has {embedding.Length} values; the gallery's have {dim}", nameof(faces));
+            var copy = (float[])embedding.Clone();
+            foreach (var v in copy)
+                if (!float.IsFinite(v)) throw new ArgumentException($"embedding of {person} has a non-finite value ({v})", nameof(faces));
+            float norm = EmbeddingDistance.L2Normalize(copy);
+            if (!(norm > 0) || !float.IsFinite(norm) || copy.Any(v => !float.IsFinite(v)))
+                throw new ArgumentException($"embedding of {person} has zero or overflowing norm", nameof(faces));
+            checkedFaces.Add(new EnrolledFace(copy, source ?? ""));
         }
-        p.Add(copy, source);
-        return p;
+        if (_index.Info is null && _index is not ExactFaceIndex && dim is int d)
+            _index.Initialise(new GalleryInfo(Model, Threshold, d, _rule.ToJson()));
+        _peopleCache = null;
+        return _index.AddFaces(person, checkedFaces);
     }
 
     /// <summary>Removes a person; false when not enrolled.</summary>
     public bool Remove(string person)
     {
-        if (!_byName.Remove(person, out var p)) return false;
-        _people.Remove(p);
-        return true;
+        _peopleCache = null;
+        return _index.Remove(person);
     }
 
     /// <summary>A copy without one person (same rule): the leave-one-out gallery of open-set tests.</summary>
     public Gallery Without(string person)
     {
         var copy = new Gallery(Model, Threshold, Rule);
-        foreach (var p in _people.Where(p => p.Name != person))
+        foreach (var p in People.Where(p => p.Name != person))
             for (int i = 0; i < p.Embeddings.Count; i++) copy.Add(p.Name, p.Embeddings[i], p.Sources[i]);
         return copy;
     }
@@ -128,14 +166,15 @@ public sealed class Gallery
 
     /// <summary>Distance from the embedding to the nearest embedding of one person (+inf when not enrolled).</summary>
     public float DistanceTo(string person, ReadOnlySpan<float> embedding) =>
-        _byName.TryGetValue(person, out var p) ? p.NearestDistance(embedding) : float.PositiveInfinity;
+        _index.Person(person) is { } p ? p.NearestDistance(embedding) : float.PositiveInfinity;
 
     internal void Warn(string message) => _warnings.Add(message);
 
-    /// <summary>Loads a gallery: a <c>.json</c> file saved by <see cref="Save"/>, or a folder (then built with <paramref name="pipeline"/>;
+    /// <summary>Loads a gallery: a <c>.usearch</c> index or <c>postgres://</c> URL (<see cref="GalleryStore"/>), a <c>.json</c> file saved by <see cref="Save"/>, or a folder (then built with <paramref name="pipeline"/>;
     /// a folder holding <c>gallery.json</c> but no person sub-folders loads that file).</summary>
     public static Gallery Open(FacePipeline pipeline, string path, Action<int, int>? onProgress = null)
     {
+        if (GalleryStore.IsIndexed(path)) return GalleryStore.OpenRead(path);
         if (File.Exists(path)) return Load(path);
         if (Directory.Exists(path) && Directory.GetDirectories(path).Length == 0 && File.Exists(Path.Combine(path, "gallery.json")))
             return Load(Path.Combine(path, "gallery.json"));
@@ -151,6 +190,16 @@ public sealed class Gallery
 
     /// <inheritdoc cref="GalleryFile.Load"/>
     public static Gallery Load(string path) => GalleryFile.Load(path);
+
+    /// <summary>Makes the backend's changes durable (saves the HNSW file; a no-op in memory and on PostgreSQL).</summary>
+    public void Flush() => _index.Flush();
+
+    /// <summary>Flushes and closes the backend.</summary>
+    public void Dispose()
+    {
+        _index.Flush();
+        _index.Dispose();
+    }
 
     private void CheckRule(IdentificationRule rule)
     {

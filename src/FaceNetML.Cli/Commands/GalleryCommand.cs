@@ -1,0 +1,134 @@
+using System.CommandLine;
+using FaceNetML.Recognition;
+
+namespace FaceNetML.Cli.Commands;
+
+/// <summary>
+/// <c>facenetml gallery stats|list|remove|export|import</c>: inspect a gallery on any backend (JSON file, <c>.usearch</c>
+/// HNSW file, <c>postgres://</c> URL), remove a person, and copy a gallery between backends (one transaction per person).
+/// </summary>
+internal static class GalleryCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("gallery", "Inspect and move galleries: JSON file, .usearch (HNSW) or postgres:// (pgvector)")
+        {
+            Stats(), List(), RemovePerson(), Export(), Import(),
+        };
+        return command;
+    }
+
+    private static Argument<string> GalleryArgument(string description = "Gallery: a .json file, a .usearch path or a postgres://user@host:port/db?table=NAME URL") =>
+        new("gallery") { Description = description };
+
+    private static Command Stats()
+    {
+        var gallery = GalleryArgument();
+        var command = new Command("stats", "Backend, model, people, embeddings and size of a gallery") { gallery };
+        command.SetAction(parse =>
+        {
+            using var g = GalleryStore.OpenRead(parse.GetValue(gallery)!);
+            var i = g.Index;
+            var row = new
+            {
+                gallery = i.Location, backend = i.Backend, model = g.Model, dimensions = g.Dimension, people = g.PersonCount, embeddings = i.FaceCount,
+                bytes = i.ApproximateBytes, ruleCalibrated = g.Rule.Calibrated, scalar = (i as USearchFaceIndex)?.Scalar,
+            };
+            if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(row);
+            else
+                Console.WriteLine($"{row.gallery}: {row.backend}{(row.scalar is null ? "" : " " + row.scalar)}, model {row.model} ({row.dimensions} values), {row.people} people, {row.embeddings} embeddings, {row.bytes / 1024.0 / 1024:F1} MiB");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var gallery = GalleryArgument();
+        var command = new Command("list", "The enrolled people with their embedding counts, in enrolment order") { gallery };
+        command.SetAction(parse =>
+        {
+            using var g = GalleryStore.OpenRead(parse.GetValue(gallery)!);
+            var rows = g.Index.PersonNames().Select(n => new { name = n, embeddings = g[n]?.Embeddings.Count ?? 0 }).ToList();
+            if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(new { people = rows });
+            else foreach (var r in rows) Console.WriteLine($"{r.name}\t{r.embeddings}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command RemovePerson()
+    {
+        var gallery = GalleryArgument();
+        var person = new Argument<string>("person") { Description = "Name of the person to remove" };
+        var command = new Command("remove", "Remove a person and their embeddings (one transaction)") { gallery, person };
+        command.SetAction(parse =>
+        {
+            var location = parse.GetValue(gallery)!;
+            var name = parse.GetValue(person)!;
+            bool removed;
+            if (GalleryStore.IsIndexed(location))
+            {
+                using var read = GalleryStore.OpenRead(location);
+                var info = read.Index.Info!;
+                read.Dispose();
+                using var g = GalleryStore.OpenWrite(location, info.Model, info.Threshold, info.Dimension);
+                removed = g.Remove(name);
+            }
+            else
+            {
+                var g = GalleryFile.Load(location);
+                removed = g.Remove(name);
+                if (removed) g.Save(location);
+            }
+            if (!removed) throw new BadInputException($"{location}: no person named '{name}'");
+            if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(new { gallery = location, removed = name });
+            else Console.WriteLine($"{name}: removed");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var gallery = GalleryArgument("Gallery to copy from");
+        var output = new Option<string>("--out") { Description = "Gallery to copy into: a .json file (written whole), a .usearch path or a postgres:// URL (added to)", Required = true, Validators = { OptionValidation.GalleryOutput } };
+        var command = new Command("export", "Copy a gallery into another (any backend to any backend)") { gallery, output };
+        command.SetAction(parse => Copy(parse.GetValue(gallery)!, parse.GetValue(output)!, parse.GetValue(CliContext.Json)));
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var gallery = GalleryArgument("Gallery to copy into: a .usearch path or postgres:// URL (added to), or a .json file (written whole)");
+        var from = new Option<string>("--from") { Description = "Gallery to copy from (any backend)", Required = true };
+        var command = new Command("import", "Copy another gallery's people into this gallery") { gallery, from };
+        command.SetAction(parse => Copy(parse.GetValue(from)!, parse.GetValue(gallery)!, parse.GetValue(CliContext.Json)));
+        return command;
+    }
+
+    private static int Copy(string from, string to, bool json)
+    {
+        using var source = GalleryStore.OpenRead(from);
+        long added;
+        long people, faces;
+        if (GalleryStore.IsIndexed(to))
+        {
+            using var target = GalleryStore.OpenWrite(to, source.Model, source.Threshold, source.Dimension ?? 0, source.Rule);
+            added = GalleryStore.CopyInto(source, target);
+            people = target.PersonCount;
+            faces = target.Index.FaceCount;
+        }
+        else
+        {
+            var target = new Gallery(source.Model, source.Threshold, source.Rule);
+            added = GalleryStore.CopyInto(source, target);
+            target.Save(to);
+            people = target.PersonCount;
+            faces = target.EmbeddingCount;
+        }
+        if (json) CliContext.WriteJson(new { from = source.Index.Location, to = PostgresUrl.Redact(to), added, people, embeddings = faces });
+        else Console.WriteLine($"{PostgresUrl.Redact(to)}: {people} people, {faces} embeddings ({added} added from {source.Index.Location})");
+        return ExitCodes.Success;
+    }
+}

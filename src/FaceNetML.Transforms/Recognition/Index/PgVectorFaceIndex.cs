@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Npgsql;
+using Pgvector;
+
+namespace FaceNetML.Recognition;
+
+/// <summary>
+/// The PostgreSQL + pgvector backend (any PostgreSQL ≥ 13 with the <c>vector</c> extension): several processes or
+/// machines share one gallery. Tables: <c>T_meta</c> (model, threshold, dimension, rule), <c>T_person</c> (id, unique
+/// name) and <c>T</c> (face rows: person, source, quality, <c>vector(D)</c> embedding, unique per person and source)
+/// with an HNSW index (<c>vector_l2_ops</c>). The enrolment of one person is one transaction, so an interruption never
+/// leaves half a person, and the (person, source) key makes a repeated or concurrent enrolment add no duplicate.
+/// </summary>
+/// <remarks>Each operation takes a connection from Npgsql's pool and returns it (add <c>pooling=false</c> to the URL
+/// for servers that accept one connection at a time, such as PGlite's socket server).</remarks>
+public sealed class PgVectorFaceIndex : IFaceIndex
+{
+    private readonly PostgresUrl _url;
+    private NpgsqlDataSource _source;
+    private readonly bool _readOnly;
+    private GalleryInfo? _info;
+    private readonly string _t, _person, _meta;
+
+    private PgVectorFaceIndex(PostgresUrl url, bool readOnly)
+    {
+        _url = url;
+        _readOnly = readOnly;
+        _source = Build(url);
+        _t = url.Table;
+        _person = url.Table + "_person";
+        _meta = url.Table + "_meta";
+    }
+
+    private static NpgsqlDataSource Build(PostgresUrl url)
+    {
+        var b = new NpgsqlDataSourceBuilder(url.ConnectionString);
+        b.UseVector();
+        return b.Build();
+    }
+
+    public string Backend => "pgvector";
+    public string Location => _url.Display;
+    public GalleryInfo? Info => _info;
+
+    /// <summary>Opens a gallery table (a missing one is created on the first enrolment unless <paramref name="readOnly"/>).</summary>
+    /// <exception cref="BadInputException">Bad URL, unreachable server, a table of another schema, or (read-only) no such table.</exception>
+    public static PgVectorFaceIndex Open(string url, bool readOnly)
+    {
+        var index = new PgVectorFaceIndex(PostgresUrl.Parse(url), readOnly);
+        try
+        {
+            index.Guard(index.Load);
+            return index;
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
+    private void Load()
+    {
+        using var c = Connect();
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        using (var cmd = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)", c))
+        {
+            cmd.Parameters.AddWithValue(new[] { _t, _person, _meta });
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) tables.Add(r.GetString(0));
+        }
+        if (tables.Count == 0)
+        {
+            if (_readOnly) throw new BadInputException($"{Location}: no gallery table '{_t}' (enrol into it first)");
+            return;
+        }
+        CheckSchema(c, tables);
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var cmd = new NpgsqlCommand($"SELECT key, value FROM {_meta}", c))
+        using (var r = cmd.ExecuteReader())
+            while (r.Read()) meta[r.GetString(0)] = r.GetString(1);
+        if (!meta.TryGetValue("model", out var model) || !meta.TryGetValue("threshold", out var t) || !meta.TryGetValue("dimension", out var d) || !meta.TryGetValue("rule", out var rule))
+            throw new BadInputException($"{Location}: table {_meta} lacks model, threshold, dimension or rule");
+        _info = new GalleryInfo(model, float.Parse(t, CultureInfo.InvariantCulture), int.Parse(d, CultureInfo.InvariantCulture), rule);
+    }
+
+    private void CheckSchema(NpgsqlConnection c, HashSet<string> tables)
+    {
+        var expected = new Dictionary<string, string[]>
+        {
+            [_meta] = ["key", "value"],
+            [_person] = ["id", "name"],
+            [_t] = ["id", "person_id", "source", "quality", "embedding"],
+        };
+        foreach (var (table, columns) in expected)
+        {
+            if (!tables.Contains(table))
+                throw new BadInputException($"{Location}: table '{_t}' is not a FaceNetML gallery (no {table} table)");
+            var have = new Dictionary<string, string>(StringComparer.Ordinal);
+            using var cmd = new NpgsqlCommand("SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1", c);
+            cmd.Parameters.AddWithValue(table);
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) have[r.GetString(0)] = r.GetString(1);
+            var missing = columns.Where(col => !have.ContainsKey(col)).ToList();
+            if (missing.Count > 0)
+                throw new BadInputException($"{Location}: table '{table}' is not a FaceNetML gallery table (no column {string.Join(", ", missing)})");
+        }
+        using (var cmd = new NpgsqlCommand("SELECT udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'embedding'", c))
+        {
+            cmd.Parameters.AddWithValue(_t);
+            if (cmd.ExecuteScalar() as string != "vector")
+                throw new BadInputException($"{Location}: column {_t}.embedding is not a pgvector vector");
+        }
+    }
+
+    public void Initialise(GalleryInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (_readOnly) throw new InvalidOperationException($"{Location}: opened read-only");
+        Guard(() =>
+        {
+            using (var e = Connect())
+            using (var ext = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS vector", e))
+                ext.ExecuteNonQuery();
+            // Npgsql caches the server's types per data source: after CREATE EXTENSION the vector type must be
+            // reloaded (ReloadTypes), which a fresh data source does on its first connection. (ReloadTypes on an open
+            // connection would open a second one, which a one-connection server such as PGlite refuses.)
+            _source.Dispose();
+            _source = Build(_url);
+            using (var c = Connect())
+            {
+            using var tx = c.BeginTransaction();
+            Exec(c, tx, $"""
+                CREATE TABLE IF NOT EXISTS {_meta} (key text PRIMARY KEY, value text NOT NULL);
+                CREATE TABLE IF NOT EXISTS {_person} (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
+                CREATE TABLE IF NOT EXISTS {_t} (id bigserial PRIMARY KEY, person_id integer NOT NULL REFERENCES {_person}(id) ON DELETE CASCADE,
+                    source text NOT NULL, quality real, embedding vector({info.Dimension}) NOT NULL, UNIQUE (person_id, source));
+                CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops);
+                """);
+            foreach (var (k, v) in new[] { ("model", info.Model), ("threshold", info.Threshold.ToString("R", CultureInfo.InvariantCulture)),
+                         ("dimension", info.Dimension.ToString(CultureInfo.InvariantCulture)), ("rule", info.RuleJson) })
+            {
+                // A concurrent creator may have won: keep its metadata, then check it below.
+                using var cmd = new NpgsqlCommand($"INSERT INTO {_meta} VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", c, tx);
+                cmd.Parameters.AddWithValue(k);
+                cmd.Parameters.AddWithValue(v);
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+            }
+            Load(); // after the connection above is closed: one connection at a time
+        });
+        if (_info!.Model != info.Model || _info.Dimension != info.Dimension)
+            throw new BadInputException($"{Location}: the gallery was built with model '{_info.Model}' ({_info.Dimension} values), not '{info.Model}'");
+    }
+
+    public int PersonCount => _info is null ? 0 : Guard(() => (int)Scalar<long>($"SELECT count(*) FROM {_person}"));
+
+    public long FaceCount => _info is null ? 0 : Guard(() => Scalar<long>($"SELECT count(*) FROM {_t}"));
+
+    public long ApproximateBytes => _info is null ? 0 : Guard(() => Scalar<long>($"SELECT pg_total_relation_size('{_t}') + pg_total_relation_size('{_person}')"));
+
+    public IReadOnlyList<FaceMatch> Search(ReadOnlySpan<float> query, int k)
+    {
+        if (_info is null || k <= 0) return [];
+        var q = new Vector(query.ToArray());
+        return Guard(() =>
+        {
+            using var c = Connect();
+            using var tx = c.BeginTransaction();
+            Exec(c, tx, $"SET LOCAL hnsw.ef_search = {Math.Max(64, Math.Min(k, 1000))}");
+            using var cmd = new NpgsqlCommand($"SELECT p.name, f.embedding <-> $1 FROM {_t} f JOIN {_person} p ON p.id = f.person_id ORDER BY f.embedding <-> $1 LIMIT $2", c, tx);
+            cmd.Parameters.AddWithValue(q);
+            cmd.Parameters.AddWithValue(k);
+            var result = new List<FaceMatch>(k);
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) result.Add(new FaceMatch(r.GetString(0), (float)r.GetDouble(1)));
+            return (IReadOnlyList<FaceMatch>)result;
+        });
+    }
+
+    public GalleryPerson? Person(string name)
+    {
+        if (_info is null) return null;
+        return Guard(() =>
+        {
+            using var c = Connect();
+            using var cmd = new NpgsqlCommand($"SELECT f.embedding, f.source FROM {_t} f JOIN {_person} p ON p.id = f.person_id WHERE p.name = $1 ORDER BY f.id", c);
+            cmd.Parameters.AddWithValue(name);
+            var p = new GalleryPerson(name);
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) p.Add(r.GetFieldValue<Vector>(0).ToArray(), r.GetString(1));
+            return p.Embeddings.Count == 0 ? null : p;
+        });
+    }
+
+    public IReadOnlyList<string> PersonNames()
+    {
+        if (_info is null) return [];
+        return Guard(() =>
+        {
+            using var c = Connect();
+            using var cmd = new NpgsqlCommand($"SELECT name FROM {_person} ORDER BY id", c);
+            var names = new List<string>();
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) names.Add(r.GetString(0));
+            return (IReadOnlyList<string>)names;
+        });
+    }
+
+    public int AddFaces(string person, IReadOnlyList<EnrolledFace> faces)
+    {
+        if (_readOnly) throw new InvalidOperationException($"{Location}: opened read-only");
+        if (_info is null) throw new InvalidOperationException($"{Location}: initialise the gallery before adding faces");
+        if (faces.Count == 0) return 0;
+        foreach (var f in faces)
+            if (f.Embedding.Length != _info.Dimension)
+                throw new ArgumentException($"embedding has {f.Embedding.Length} values; the gallery's have {_info.Dimension}");
+        return Guard(() =>
+        {
+            using var c = Connect();
+            using var tx = c.BeginTransaction();
+            int id;
+            using (var cmd = new NpgsqlCommand($"INSERT INTO {_person} (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id", c, tx))
+            {
+                // DO UPDATE (not NOTHING) locks the person's row: concurrent enrolments of one person queue here.
+                cmd.Parameters.AddWithValue(person);
+                id = (int)cmd.ExecuteScalar()!;
+            }
+            int added = 0;
+            using (var batch = new NpgsqlBatch(c, tx))
+            {
+                foreach (var f in faces)
+                {
+                    var cmd = new NpgsqlBatchCommand($"INSERT INTO {_t} (person_id, source, quality, embedding) VALUES ($1, $2, $3, $4) ON CONFLICT (person_id, source) DO NOTHING");
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = f.Source });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = new Vector(f.Embedding) });
+                    batch.BatchCommands.Add(cmd);
+                }
+                batch.ExecuteNonQuery();
+                foreach (var bc in batch.BatchCommands) added += bc.RecordsAffected;
+            }
+            tx.Commit();
+            return added;
+        });
+    }
+
+    public bool Remove(string person)
+    {
+        if (_readOnly) throw new InvalidOperationException($"{Location}: opened read-only");
+        if (_info is null) return false;
+        return Guard(() =>
+        {
+            using var c = Connect();
+            using var cmd = new NpgsqlCommand($"DELETE FROM {_person} WHERE name = $1", c);
+            cmd.Parameters.AddWithValue(person);
+            return cmd.ExecuteNonQuery() > 0;
+        });
+    }
+
+    public void Flush() { }
+
+    public void Dispose() => _source.Dispose();
+
+    /// <summary>Opens a connection. A server that accepts one connection at a time (PGlite's socket server) resets a
+    /// connection made while another is open, or just closed; such resets are retried for up to 60 s, so several
+    /// processes queue for it. A refused connection (nothing listening) fails at once.</summary>
+    private NpgsqlConnection Connect()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return _source.OpenConnection();
+            }
+            catch (NpgsqlException e) when (e is not PostgresException && IsReset(e) && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(Math.Min(200, 10 * (attempt + 1)));
+            }
+        }
+    }
+
+    private static bool IsReset(Exception e)
+    {
+        for (var x = e.InnerException; x is not null; x = x.InnerException)
+            if (x is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted } || x is EndOfStreamException) return true;
+        return false;
+    }
+
+    private T Scalar<T>(string sql)
+    {
+        using var c = Connect();
+        using var cmd = new NpgsqlCommand(sql, c);
+        return (T)Convert.ChangeType(cmd.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    private static void Exec(NpgsqlConnection c, NpgsqlTransaction? tx, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, c, tx);
+        cmd.ExecuteNonQuery();
+    }
+
+    private void Guard(Action action) => Guard(() => { action(); return 0; });
+
+    /// <summary>Turns connection and server errors into one-line bad-input errors naming the gallery.</summary>
+    private T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (PostgresException e)
+        {
+            throw new BadInputException($"{Location}: {e.SqlState} {e.MessageText.ReplaceLineEndings(" ")}", e);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            if (Environment.GetEnvironmentVariable("FACENETML_DEBUG") is not null) Console.Error.WriteLine(e);
+            var inner = e.InnerException is { } i ? $" ({i.Message.ReplaceLineEndings(" ")})" : "";
+            throw new BadInputException($"{Location}: cannot reach the database: {e.Message.ReplaceLineEndings(" ")}{inner}", e);
+        }
+    }
+}
