@@ -22,7 +22,7 @@ public sealed class FaceService : IDisposable
         {
             Gate = new InferenceGate(options.InferenceSlots, options.QueueLimit);
             Threads = new InferenceThreads(options.InferenceSlots);
-            Gallery = new GalleryStore(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize);
+            Gallery = new ServerGallery(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize);
         }
         catch
         {
@@ -35,7 +35,7 @@ public sealed class FaceService : IDisposable
     public FacePipeline Pipeline { get; }
     public InferenceGate Gate { get; }
     public InferenceThreads Threads { get; }
-    public GalleryStore Gallery { get; }
+    public ServerGallery Gallery { get; }
 
     /// <summary>The request's deadline: aborted by the client, or <see cref="FaceServerOptions.RequestTimeout"/> after it began.</summary>
     public CancellationToken Deadline(HttpContext context)

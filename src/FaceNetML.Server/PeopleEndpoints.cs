@@ -18,7 +18,7 @@ public static class PeopleEndpoints
             .WithSummary("Enrol a person (or add photos to them) from one or more 'image' files").Accepts<IFormFile>("multipart/form-data");
         app.MapDelete("/v1/people/{name}", (string name) =>
         {
-            name = GalleryStore.CheckName(name);
+            name = ServerGallery.CheckName(name);
             bool removed = service.Gallery.Change(g => g.Remove(name));
             return removed ? Results.Json(new { removed = name }) : throw new ApiException(StatusCodes.Status404NotFound, $"{name}: not enrolled");
         }).WithSummary("Remove a person from the gallery");
@@ -32,7 +32,7 @@ public static class PeopleEndpoints
 
     private static async Task<IResult> Enrol(HttpContext context, FaceService service, string name)
     {
-        name = GalleryStore.CheckName(name);
+        name = ServerGallery.CheckName(name);
         var cancel = service.Deadline(context);
         var form = await UploadReader.ReadFormAsync(context.Request, cancel);
         var uploads = await UploadReader.FilesAsync(form, "image", cancel);
@@ -44,7 +44,7 @@ public static class PeopleEndpoints
                 $"{name} not enrolled: {warnings.FirstOrDefault() ?? "no usable face"}");
         int count = service.Gallery.Change(g =>
         {
-            foreach (var r in good) g.Add(name, r.Embedding!, r.Source);
+            g.AddPerson(name, good.Select(r => (r.Embedding!, r.Source)).ToList());
             return g[name]!.Embeddings.Count;
         });
         return Results.Json(new { name, embeddings = count, added = good.Count, warnings });

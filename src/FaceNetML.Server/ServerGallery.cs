@@ -5,18 +5,23 @@ namespace FaceNetML.Server;
 
 /// <summary>
 /// The server's one gallery, guarded by a reader-writer lock (identification reads, enrolment and removal write:
-/// <see cref="Gallery"/> is not safe to change while it is read). With a file, it is loaded at start when present
-/// and saved after every change (an emptied gallery removes the file: the format holds at least one person).
+/// <see cref="Gallery"/> is not safe to change while it is read). Any gallery location works: a JSON file is loaded at
+/// start when present and saved after every change (an emptied gallery removes the file: the format holds at least one
+/// person); a <c>.usearch</c> file or a <c>postgres://</c> URL stores each enrolment as one unit itself.
 /// </summary>
-public sealed class GalleryStore : IDisposable
+public sealed class ServerGallery : IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new();
-    private Gallery _gallery;
+    private readonly Gallery _gallery;
+    private readonly bool _stored;
 
-    public GalleryStore(string? path, string model, float threshold, int embeddingSize)
+    public ServerGallery(string? path, string model, float threshold, int embeddingSize)
     {
         Path = path;
-        _gallery = path is not null && File.Exists(path) ? Gallery.Load(path) : new Gallery(model, threshold);
+        _stored = path is not null && Recognition.GalleryStore.IsIndexed(path);
+        // A .usearch file or postgres:// gallery keeps each change itself; a JSON file is rewritten after each change.
+        _gallery = _stored ? Recognition.GalleryStore.OpenWrite(path!, model, threshold, embeddingSize)
+            : path is not null && File.Exists(path) ? Gallery.Load(path) : new Gallery(model, threshold);
         _gallery.CheckModel(model, embeddingSize);
         ServerMetrics.People.Set(_gallery.People.Count);
     }
@@ -48,7 +53,7 @@ public sealed class GalleryStore : IDisposable
 
     private void Save()
     {
-        if (Path is null) return;
+        if (Path is null || _stored) return;
         if (_gallery.People.Count > 0) _gallery.Save(Path);
         else if (File.Exists(Path)) File.Delete(Path);
     }
@@ -64,5 +69,9 @@ public sealed class GalleryStore : IDisposable
         return name;
     }
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        _gallery.Dispose();
+        _lock.Dispose();
+    }
 }

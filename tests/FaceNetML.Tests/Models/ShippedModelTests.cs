@@ -1,0 +1,52 @@
+using FaceNetML.Models;
+using FaceNetML.Tests.Cli;
+
+namespace FaceNetML.Tests.Models;
+
+/// <summary>The trained Fast-FaceNet models committed in models/: installed from the assembly on first use, hash-checked,
+/// and reproducing the README's lfw-dev figure without any training.</summary>
+[TestClass]
+public sealed class ShippedModelTests
+{
+    [TestMethod]
+    [DataRow(1.0, "fastfacenet-1.0")]
+    [DataRow(0.5, "fastfacenet-0.5")]
+    public void Shipped_model_installs_into_an_empty_store_and_a_modified_copy_is_refused(double width, string name)
+    {
+        var root = TestData.TempDir("shipped-store");
+        var model = FaceModels.FastFaceNet(width).Resolve(new ModelStore(root, _ => { }));
+        Assert.AreEqual(name, model.Name);
+        Assert.AreEqual(128, model.Manifest.EmbeddingSize);
+        Assert.StartsWith(root, model.OnnxPath);
+        using (var embedder = new FaceNetML.Embedding.FaceEmbedder(model))
+        {
+            var e = embedder.Embed(new FaceNetML.Imaging.RgbImage(model.Manifest.InputSize, model.Manifest.InputSize));
+            Assert.AreEqual(1f, FaceNetML.Verification.EmbeddingDistance.Norm(e), 1e-4f);
+        }
+        var bytes = File.ReadAllBytes(model.OnnxPath);
+        bytes[^10] ^= 0x55;
+        File.WriteAllBytes(model.OnnxPath, bytes);
+        var e2 = Assert.ThrowsExactly<BadInputException>(() => new ModelStore(root, _ => { }).Get(name));
+        StringAssert.Contains(e2.Message, "hash mismatch");
+        Assert.IsFalse(e2.Message.Contains('\n'));
+        Directory.Delete(root, true);
+    }
+
+    [TestMethod]
+    public void Other_widths_are_not_shipped()
+    {
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => FaceModels.FastFaceNet(0.75));
+    }
+
+    /// <summary>The README's figure for the shipped θ=1 model, from `facenetml eval lfw --model fastfacenet-1.0` on lfw-dev.</summary>
+    [TestMethod]
+    public void Eval_lfw_with_the_shipped_theta_1_model_reproduces_the_README_figure()
+    {
+        var r = CliRunner.Run("eval", "lfw", "--pairs", TestData.DataPath("lfw-dev", "pairs.txt"),
+            "--images", TestData.DataPath("lfw-dev", "images"), "--model", "fastfacenet-1.0", "--json");
+        Assert.AreEqual(0, r.ExitCode, r.Stderr);
+        Assert.AreEqual(ReadmeAccuracy, r.Json.GetProperty("accuracy").GetDouble(), 0.0015, "README: Fast-FaceNet, the shipped fastfacenet-1.0 row");
+    }
+
+    private const double ReadmeAccuracy = double.NaN;
+}
