@@ -16,6 +16,10 @@ internal static class ShippedModels
 {
     public static IReadOnlyList<ShippedModel> All { get; } =
     [
+        // θ=1, float32 (int8 cost 1.4 points of lfw-dev accuracy on this model: 86.97% -> 85.60%).
+        new("fastfacenet-1.0", "e934e85fa663407067085a6bcfdbde81a8c5c00fb725118f37c949f98a0b0b74"),
+        // θ=0.5, int8 (no loss here: 71.10% float32, 71.57% int8; a third of the size).
+        new("fastfacenet-0.5", "de5cd1311b61a202fc8faef45ebb982cd2643dde1670239083b6301f72e3eeff"),
     ];
 
     public static ShippedModel? Find(string modelName) => All.FirstOrDefault(m => m.ModelName == modelName);
