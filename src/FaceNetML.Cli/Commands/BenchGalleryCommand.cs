@@ -27,7 +27,7 @@ internal static class BenchGalleryCommand
         var identities = new Option<int>("--identities") { Description = "Identities of --photos used (first photo of each is a query, up to 3 more are enrolled)", DefaultValueFactory = _ => 150 };
         var command = new Command("gallery", "Measure a gallery backend: recall@1/@10 against exact, p50/p99 query latency, enrolment speed, bytes per face")
         {
-            backend, size, url, path, scalar, photos, identities, CliContext.Model, CliContext.Threads,
+            backend, size, url, path, scalar, photos, identities, // --model and --threads come from bench (recursive options)
         };
         command.SetAction(parse =>
         {
