@@ -36,25 +36,7 @@ public static class CurvePlot
         canvas.DrawRect(margin, margin, plotW, plotH, axis);
         canvas.DrawText(title, margin, margin - 15, text);
         canvas.DrawText(xLabel, width / 2f - 20, height - 12, text);
-        for (int s = 0; s < series.Count; s++)
-        {
-            using var curve = new SKPaint { Color = series[s].Colour, StrokeWidth = 2, IsAntialias = true, Style = SKPaintStyle.Stroke };
-            using var dot = new SKPaint { Color = series[s].Colour, IsAntialias = true, Style = SKPaintStyle.Fill };
-            using var line = new SKPath();
-            bool first = true;
-            foreach (var (x, y) in series[s].Points)
-            {
-                if (first) line.MoveTo(X(x), Y(y)); else line.LineTo(X(x), Y(y));
-                canvas.DrawCircle(X(x), Y(y), 3, dot);
-                first = false;
-            }
-            canvas.DrawPath(line, curve);
-            using var legend = new SKPaint { Color = series[s].Colour, TextSize = 12, IsAntialias = true };
-            canvas.DrawText(series[s].Name, margin + 10, margin + 18 + 16 * s, legend);
-        }
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        PlotDrawing.Series(canvas, series, (x, y) => new SKPoint(X(x), Y(y)), margin, dots: true, legend: true);
+        PlotDrawing.SavePng(surface, path);
     }
 }

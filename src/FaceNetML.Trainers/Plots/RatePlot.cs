@@ -38,26 +38,7 @@ public static class RatePlot
         }
         canvas.DrawRect(margin, margin, plot, plot, axis);
         canvas.DrawText(title, margin, margin - 15, text);
-        for (int s = 0; s < series.Count; s++)
-        {
-            using var curve = new SKPaint { Color = series[s].Colour, StrokeWidth = 2, IsAntialias = true, Style = SKPaintStyle.Stroke };
-            using var line = new SKPath();
-            bool first = true;
-            foreach (var (x, y) in series[s].Points)
-            {
-                if (first) line.MoveTo(X(x), Y(y)); else line.LineTo(X(x), Y(y));
-                first = false;
-            }
-            canvas.DrawPath(line, curve);
-            if (series.Count > 1)
-            {
-                using var legend = new SKPaint { Color = series[s].Colour, TextSize = 12, IsAntialias = true };
-                canvas.DrawText(series[s].Name, margin + 10, margin + 18 + 16 * s, legend);
-            }
-        }
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        PlotDrawing.Series(canvas, series, (x, y) => new SKPoint(X(x), Y(y)), margin, dots: false, legend: series.Count > 1);
+        PlotDrawing.SavePng(surface, path);
     }
 }
