@@ -26,7 +26,7 @@ public static class FaceEndpoints
 
     private static async Task<IResult> Verify(HttpContext context, FaceService service)
     {
-        var cancel = service.Deadline(context);
+        var cancel = context.RequestAborted; // the upload; the deadline starts when inference is asked for
         var form = await UploadReader.ReadFormAsync(context.Request, cancel);
         var a = await UploadReader.FileAsync(form, "a", cancel);
         var b = await UploadReader.FileAsync(form, "b", cancel);
@@ -49,7 +49,7 @@ public static class FaceEndpoints
 
     private static async Task<IResult> Detect(HttpContext context, FaceService service)
     {
-        var cancel = service.Deadline(context);
+        var cancel = context.RequestAborted; // the upload; the deadline starts when inference is asked for
         var form = await UploadReader.ReadFormAsync(context.Request, cancel);
         var upload = await UploadReader.FileAsync(form, "image", cancel);
         var (width, height, faces) = await service.InferAsync(context, "detect", () =>
@@ -62,7 +62,7 @@ public static class FaceEndpoints
 
     private static async Task<IResult> Embed(HttpContext context, FaceService service)
     {
-        var cancel = service.Deadline(context);
+        var cancel = context.RequestAborted; // the upload; the deadline starts when inference is asked for
         var form = await UploadReader.ReadFormAsync(context.Request, cancel);
         var uploads = await UploadReader.FilesAsync(form, "image", cancel);
         var rows = await service.InferAsync(context, "embed", () => uploads.Select(u =>
@@ -77,7 +77,7 @@ public static class FaceEndpoints
 
     private static async Task<IResult> Identify(HttpContext context, FaceService service)
     {
-        var cancel = service.Deadline(context);
+        var cancel = context.RequestAborted; // the upload; the deadline starts when inference is asked for
         var form = await UploadReader.ReadFormAsync(context.Request, cancel);
         var upload = await UploadReader.FileAsync(form, "image", cancel);
         var (width, height, rows) = await service.InferAsync(context, "identify", () =>

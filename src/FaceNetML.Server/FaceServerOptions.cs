@@ -28,7 +28,9 @@ public sealed record FaceServerOptions
     /// <summary>Requests that may wait for a slot; one more gets 429.</summary>
     public int QueueLimit { get; init; } = 64;
 
-    /// <summary>Longest a request may take from its first byte read to its answer (waiting for a slot included); beyond it, 503.</summary>
+    /// <summary>Longest a request may take from the end of its upload to its answer (waiting for a slot included); beyond it,
+    /// 503. A slow upload is bounded by Kestrel's minimum data rate instead: answering before the body is read would reset
+    /// the client's connection mid-send rather than give it the 503.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Model, detector and store of the one warm pipeline.</summary>

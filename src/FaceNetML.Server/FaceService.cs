@@ -37,7 +37,8 @@ public sealed class FaceService : IDisposable
     public InferenceThreads Threads { get; }
     public ServerGallery Gallery { get; }
 
-    /// <summary>The request's deadline: aborted by the client, or <see cref="FaceServerOptions.RequestTimeout"/> after it began.</summary>
+    /// <summary>The request's deadline: aborted by the client, or <see cref="FaceServerOptions.RequestTimeout"/> after the first
+    /// call (when its upload has been read and inference is asked for).</summary>
     public CancellationToken Deadline(HttpContext context)
     {
         if (context.Items[typeof(FaceService)] is CancellationTokenSource existing) return existing.Token;

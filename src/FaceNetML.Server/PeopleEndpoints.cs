@@ -33,7 +33,7 @@ public static class PeopleEndpoints
     private static async Task<IResult> Enrol(HttpContext context, FaceService service, string name)
     {
         name = ServerGallery.CheckName(name);
-        var cancel = service.Deadline(context);
+        var cancel = context.RequestAborted; // the upload; the deadline starts when inference is asked for
         var form = await UploadReader.ReadFormAsync(context.Request, cancel);
         var uploads = await UploadReader.FilesAsync(form, "image", cancel);
         var results = await service.InferAsync(context, "enrol", () => uploads.Select(u => EmbedPhoto(service.Pipeline, u)).ToList());
