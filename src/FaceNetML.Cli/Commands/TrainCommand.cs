@@ -81,7 +81,7 @@ internal static class TrainCommand
             var unlabelledRoots = parse.GetValue(unlabelled) ?? [];
             if (unlabelledRoots.Length > 0 && teacherModel is null)
                 throw new BadInputException("--unlabeled needs --teacher: unlabelled faces only feed the distillation loss");
-            var curveCsv = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? outPath : Path.Combine(outPath, "model.onnx")))!, "learning-curve.csv");
+            var curveCsv = Path.Combine(FastFaceNetExporter.ModelFolder(outPath), "learning-curve.csv");
             bool json = parse.GetValue(CliContext.Json);
             bool live = !Console.IsErrorRedirected;
 

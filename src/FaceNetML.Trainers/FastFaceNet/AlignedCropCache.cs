@@ -91,8 +91,7 @@ public static class AlignedCropCache
     {
         if (!Directory.Exists(dataDirectory)) throw new BadInputException($"{dataDirectory}: training folder not found");
         var root = Path.GetFullPath(dataDirectory);
-        var rows = Directory.GetDirectories(root)
-            .SelectMany(dir => Directory.GetFiles(dir).Select(f => (Label: Path.GetFileName(dir), Path: Path.GetRelativePath(root, f))));
+        var rows = IdentityFiles(root).Select(r => (r.Label, Path: Path.GetRelativePath(root, r.Path)));
         return Load(root, rows, root, options, progress);
     }
 
@@ -108,9 +107,12 @@ public static class AlignedCropCache
         if (roots.Count == 1) return Load(roots[0], options, progress);
         foreach (var r in roots)
             if (!Directory.Exists(r)) throw new BadInputException($"{r}: training folder not found");
-        return Load(roots.SelectMany(r => Directory.GetDirectories(Path.GetFullPath(r))
-            .SelectMany(dir => Directory.GetFiles(dir).Select(f => (Label: Path.GetFileName(dir), Path: f)))), options, progress);
+        return Load(roots.SelectMany(r => IdentityFiles(Path.GetFullPath(r))), options, progress);
     }
+
+    /// <summary>(identity = sub-folder name, full file path) for every file in the sub-folders of <paramref name="root"/>.</summary>
+    private static IEnumerable<(string Label, string Path)> IdentityFiles(string root) =>
+        Directory.GetDirectories(root).SelectMany(dir => Directory.GetFiles(dir).Select(f => (Label: Path.GetFileName(dir), Path: f)));
 
     /// <summary>
     /// The crops of unlabelled faces (every image file under the folders, at any depth), for the distillation loss only:

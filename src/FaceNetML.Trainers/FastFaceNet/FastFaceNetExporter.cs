@@ -117,7 +117,7 @@ public static class FastFaceNetExporter
         float[]? int8Ranges = null)
     {
         bool isFile = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
-        var dir = Path.GetFullPath(isFile ? Path.GetDirectoryName(Path.GetFullPath(path))! : path);
+        var dir = ModelFolder(path);
         Directory.CreateDirectory(dir);
         var onnxPath = isFile ? Path.GetFullPath(path) : Path.Combine(dir, "model.onnx");
         var onnx = ToOnnx(network, inputSize, int8Ranges);
@@ -126,6 +126,10 @@ public static class FastFaceNetExporter
         Manifest(network, inputSize, onnx, threshold, name, notes).Save(Path.Combine(dir, "manifest.json"));
         return ModelStore.Verify(isFile ? onnxPath : dir);
     }
+
+    /// <summary>The folder a model written to <paramref name="path"/> (an <c>.onnx</c> file or a folder) lives in, with its manifest.</summary>
+    public static string ModelFolder(string path) =>
+        Path.GetFullPath(path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? Path.GetDirectoryName(Path.GetFullPath(path))! : path);
 
     /// <summary>Where the int8 twin of a model written to <paramref name="path"/> goes: the sibling folder <c>NAME-int8</c> (one model per folder).</summary>
     public static string Int8Path(string path)
