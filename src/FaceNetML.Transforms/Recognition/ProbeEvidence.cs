@@ -30,6 +30,7 @@ public sealed class ProbeEvidence
     private readonly Gallery _gallery;
     private readonly IFaceIndex _index;
     private readonly int _galleryPeople;
+    private readonly long _galleryFaces;
     private readonly List<float[]> _frames = [];
     private readonly Dictionary<string, Candidate> _candidates = new(StringComparer.Ordinal);
     private readonly List<Candidate> _order = [];
@@ -41,7 +42,9 @@ public sealed class ProbeEvidence
     {
         _gallery = gallery ?? throw new ArgumentNullException(nameof(gallery));
         _index = gallery.Index;
+        // Counted once per probe, not per face: on PostgreSQL each count is a query, and a track adds a face per frame.
         _galleryPeople = _index.PersonCount;
+        _galleryFaces = _galleryPeople > 0 ? _index.FaceCount : 0;
     }
 
     /// <summary>Faces added so far.</summary>
@@ -55,7 +58,7 @@ public sealed class ProbeEvidence
             throw new ArgumentException($"embedding has {e.Length} values; the gallery's have {dim}", nameof(face));
         if (_galleryPeople > 0)
         {
-            long total = _index.FaceCount;
+            long total = _galleryFaces;
             bool whole = total <= SearchDepth;
             var matches = _index.Search(e, whole ? (int)total : SearchDepth);
             // The nearest returned embedding of each person (matches come nearest first).
