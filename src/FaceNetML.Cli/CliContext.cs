@@ -104,6 +104,7 @@ internal static class CliContext
         row["distance"] = Finite(id.Distance);
         row["nearest"] = id.Nearest;
         row["secondNearest"] = id.SecondNearest;
+        if (id.Person is null && id.Reason is not null) row["reason"] = id.Reason;
     }
 
     private static float? Finite(float v) => float.IsFinite(v) ? Round(v) : null;

@@ -83,7 +83,7 @@ public static class FaceEndpoints
         var (width, height, rows) = await service.InferAsync(context, "identify", () =>
         {
             var image = FaceService.Decode(upload);
-            var faces = service.Pipeline.EmbedAll(image);
+            var faces = service.Pipeline.EmbedAll(image, withGray: service.Gallery.Read(g => g.HasGrayFaces));
             if (faces.Count == 0) throw new ApiException(StatusCodes.Status422UnprocessableEntity, $"image ({upload.Name}): no face found");
             var found = service.Gallery.Read(g => faces.Select(f => FaceJson.Identity(f.Face!, g.Identify(FaceProbe.From(f)))).ToList());
             return (image.Width, image.Height, found);

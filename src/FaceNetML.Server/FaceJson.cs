@@ -28,5 +28,6 @@ public static class FaceJson
         ["distance"] = Finite(id.Distance),
         ["nearest"] = id.Nearest,
         ["secondNearest"] = id.SecondNearest,
+        ["reason"] = id.Person is null ? id.Reason : null, // why unknown: "too small: 19 px (needs 22)", "not confident: ..."
     };
 }

@@ -44,27 +44,21 @@ public static class PeopleEndpoints
                 $"{name} not enrolled: {warnings.FirstOrDefault() ?? "no usable face"}");
         int count = service.Gallery.Change(g =>
         {
-            g.AddPerson(name, good.Select(r => (r.Embedding!, r.Source)).ToList());
+            g.AddPerson(name, good.Select(r => (r.Embedding!, r.Source, r.Gray)).ToList());
             return g[name]!.Embeddings.Count;
         });
         return Results.Json(new { name, embeddings = count, added = good.Count, warnings });
     }
 
-    private sealed record PhotoResult(float[]? Embedding, string Source, string? Warning, int? Status = null);
+    private sealed record PhotoResult(float[]? Embedding, string Source, string? Warning, int? Status = null, bool Gray = false);
 
     private static PhotoResult EmbedPhoto(FacePipeline pipeline, UploadReader.Upload upload)
     {
         try
         {
             var image = FaceService.Decode(upload);
-            var faces = pipeline.Detect(image);
-            var face = FacePipeline.Choose(faces, image, FaceChoice.Centred);
-            if (face is null) return new(null, upload.Name, $"{upload.Name}: no face found, skipped", StatusCodes.Status422UnprocessableEntity);
-            string? warning = null;
-            float side = MathF.Min(face.Box.Width, face.Box.Height);
-            if (faces.Count > 1) warning = $"{upload.Name}: {faces.Count} faces, the central large one was enrolled";
-            else if (side < GalleryEnrolment.TinyFace) warning = $"{upload.Name}: tiny face ({side:F0} px < {GalleryEnrolment.TinyFace}), a weak template";
-            return new(pipeline.EmbedFlipAugmented(image, face), upload.Name, warning);
+            var photo = GalleryEnrolment.EmbedPhoto(pipeline, image, upload.Name);
+            return new(photo.Embedding, upload.Name, photo.Warning, photo.Embedding is null ? StatusCodes.Status422UnprocessableEntity : null, photo.Gray);
         }
         catch (Imaging.ImageDecodeException e)
         {

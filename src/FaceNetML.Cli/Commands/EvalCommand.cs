@@ -1,4 +1,5 @@
 using FaceNetML.Evaluation;
+using FaceNetML.Recognition;
 using System.CommandLine;
 using FaceNetML.Pipeline;
 using FaceNetML.Recognition;
@@ -90,6 +91,19 @@ internal static class EvalCommand
         return new Command("eval", "Evaluate accuracy on a benchmark") { lfw, Identify() };
     }
 
+    /// <summary>One face-size bin of a 1:N report, as JSON.</summary>
+    internal static object SizeRow(SizeBinFigures b) => new
+    {
+        faces = b.Bin + " px",
+        mates = b.Mates,
+        nonMates = b.NonMates,
+        dirAtFpir1e2 = b.DirAtFpir1 is { } x ? CliContext.Round(x) : (double?)null,
+        fpirAtRule = CliContext.Round(b.FpirAtRule),
+        dirAtRule = CliContext.Round(b.DirAtRule),
+        wrongNameAtRule = CliContext.Round(b.WrongNameAtRule),
+        unknownForQuality = CliContext.Round(b.UnknownForQuality),
+    };
+
     /// <summary><c>facenetml eval identify --gallery DIR --probes DIR</c> (or <c>--from DIR</c>): open-set 1:N figures.</summary>
     private static Command Identify()
     {
@@ -144,6 +158,8 @@ internal static class EvalCommand
                     dirAtFpir1e3 = CliContext.Round(r.DirAtFpir(0.001)),
                     atThreshold = new { threshold = CliContext.Round(result.RuleUsed.Threshold), fpir = CliContext.Round(result.FpirAtThreshold), dir = CliContext.Round(result.DirAtThreshold) },
                     distanceOnly = new { dirAtFpir1e2 = CliContext.Round(d.DirAtFpir(0.01)), dirAtFpir1e3 = CliContext.Round(d.DirAtFpir(0.001)) },
+                    atRule = new { fpir = CliContext.Round(result.FpirAtRule), dir = CliContext.Round(result.DirAtRule), wrongName = CliContext.Round(result.WrongNameAtRule) },
+                    bySize = result.BySize.Select(SizeRow),
                     notCounted = result.Errors.Count,
                     ruleCalibrated = result.RuleUsed.Calibrated,
                     model = pipeline.Model.Name,
@@ -156,6 +172,10 @@ internal static class EvalCommand
                 Console.WriteLine($"  DIR @ FPIR = 1%       {r.DirAtFpir(0.01) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.01) * 100:F2}%)");
                 Console.WriteLine($"  DIR @ FPIR = 0.1%     {r.DirAtFpir(0.001) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.001) * 100:F2}%)");
                 Console.WriteLine($"  at the rule's threshold {result.RuleUsed.Threshold:F4}: FPIR {result.FpirAtThreshold * 100:F2}%, DIR {result.DirAtThreshold * 100:F2}%");
+                Console.WriteLine($"  the rule's decisions (quality limits, size-bin thresholds): FPIR {result.FpirAtRule:P2}, DIR {result.DirAtRule:P2}, wrong name {result.WrongNameAtRule:P2}");
+                foreach (var b in result.BySize)
+                    Console.WriteLine($"    faces {b.Bin} px: {b.Mates} mate / {b.NonMates} stranger searches; DIR @ FPIR 1% {(b.DirAtFpir1 is { } x ? x.ToString("P2") : "-")}; "
+                        + $"rule: FPIR {b.FpirAtRule:P2}, DIR {b.DirAtRule:P2}, wrong name {b.WrongNameAtRule:P2}, unknown (quality) {b.UnknownForQuality:P2}");
                 if (result.Errors.Count > 0) Console.WriteLine($"  {result.Errors.Count} probes not counted (unreadable or no face)");
             }
             return ExitCodes.Success;

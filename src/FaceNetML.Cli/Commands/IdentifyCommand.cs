@@ -19,7 +19,7 @@ internal static class IdentifyCommand
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
             gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
             var path = parse.GetValue(image)!;
-            var faces = pipeline.EmbedAll(ImageDecoder.Decode(path));
+            var faces = pipeline.EmbedAll(ImageDecoder.Decode(path), withGray: gallery.HasGrayFaces);
             var rows = faces.Select(f =>
             {
                 var id = gallery.Identify(FaceProbe.From(f));
@@ -35,7 +35,7 @@ internal static class IdentifyCommand
                 CliContext.WriteJson(new { faces = rows });
             else
                 foreach (var r in rows)
-                    Console.WriteLine($"[{string.Join(", ", (float[])r["box"]!)}]: {r["person"] ?? "unknown"} (confidence {r["confidence"]:F2}; nearest {r["nearest"]} at {r["distance"]:F4}, then {r["secondNearest"] ?? "nobody"})");
+                    Console.WriteLine($"[{string.Join(", ", (float[])r["box"]!)}]: {r["person"] ?? "unknown" + (r.TryGetValue("reason", out var why) ? $", {why}" : "")} (confidence {r["confidence"]:F2}; nearest {r["nearest"]} at {r["distance"]:F4}, then {r["secondNearest"] ?? "nobody"})");
             return rows.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;
         });
         return command;

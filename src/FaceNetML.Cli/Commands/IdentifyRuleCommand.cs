@@ -67,11 +67,20 @@ internal static class IdentifyRuleCommand
             report.Rule.Save(path);
             if (parse.GetValue(det) is { } png) WriteDet(png, report);
             if (parse.GetValue(CliContext.Json))
-                CliContext.WriteJson(new { rule = path, calibrationTrials = report.CalibrationTrials, heldOut = report.Rule.HeldOut, threshold = report.Rule.Threshold });
+                CliContext.WriteJson(new
+                {
+                    rule = path, calibrationTrials = report.CalibrationTrials, heldOut = report.Rule.HeldOut, threshold = report.Rule.Threshold,
+                    minFaceSize = report.Rule.MinFaceSize, minSharpness = float.IsFinite(report.Rule.MinSharpness) ? report.Rule.MinSharpness : (float?)null,
+                    sizeBins = report.HeldOutBins.Select(EvalCommand.SizeRow),
+                    trackSizeBins = report.HeldOutTrackBins.Select(EvalCommand.SizeRow),
+                });
             else
             {
                 Console.WriteLine($"{path}: rule for {report.Rule.Model}, {report.CalibrationTrials} calibration trials, threshold {report.Rule.Threshold:F4} (FPIR {target:P1} on calibration)");
                 PrintHeldOut(report.Rule);
+                Console.WriteLine("  held out by face size:   mates  strangers  DIR@FPIR=1%  at the rule: FPIR    DIR   wrong name  unknown (quality)");
+                foreach (var b in report.HeldOutBins.Concat(report.HeldOutTrackBins.Select(t => t with { Bin = $"{t.Bin} ({report.Rule.LongTrackFrames}+ frames)" })))
+                    Console.WriteLine($"    {b.Bin + " px",-20} {b.Mates,7} {b.NonMates,10} {(b.DirAtFpir1 is { } d ? d.ToString("P2") : "-"),12} {b.FpirAtRule,17:P2} {b.DirAtRule,7:P2} {b.WrongNameAtRule,10:P2} {b.UnknownForQuality,12:P2}");
             }
             return ExitCodes.Success;
         });
@@ -100,9 +109,15 @@ internal static class IdentifyRuleCommand
             }
             Console.WriteLine($"identification rule for {shown.Model} ({(shown.Calibrated ? "calibrated" : "uncalibrated fallback")})");
             Console.WriteLine($"  named when confidence >= {shown.Threshold:F4}" + (double.IsFinite(shown.TargetFpir) ? $" (chosen for FPIR {shown.TargetFpir:P1})" : ""));
+            for (int b = 0; b < shown.SizeBinThresholds.Length; b++)
+                Console.WriteLine($"    faces {(b == 0 ? "under " + shown.SizeBinEdges[0] : b == shown.SizeBinEdges.Length ? shown.SizeBinEdges[^1] + " or more" : shown.SizeBinEdges[b - 1] + "-" + shown.SizeBinEdges[b])} px: >= {shown.SizeBinThresholds[b]:F4}");
+            if (shown.LongTrackFrames > 0)
+                Console.WriteLine($"  tracks of {shown.LongTrackFrames}+ faces: {string.Join(", ", shown.TrackSizeBinThresholds.Select(t => t.ToString("F4")))} by size bin; unknown (too small) below {shown.TrackMinFaceSize:0} px");
+            if (shown.MinFaceSize > 0) Console.WriteLine($"  unknown (too small) below {shown.MinFaceSize:0} px");
+            if (float.IsFinite(shown.MinSharpness)) Console.WriteLine($"  unknown (too soft) below sharpness {shown.MinSharpness:F2}");
             Console.WriteLine($"  confidence = sigmoid({shown.Bias:F3} + sum of weight * (feature - mean) / scale); tracks count up to {shown.MaxFrames} frames");
             for (int i = 0; i < shown.Features.Count; i++)
-                Console.WriteLine($"    {shown.Features[i],-17} weight {shown.Weights[i],8:F3}   mean {shown.Mean[i],8:F3}   scale {shown.Scale[i],7:F3}");
+                Console.WriteLine($"    {shown.Features[i],-26} weight {shown.Weights[i],8:F3}   mean {shown.Mean[i],8:F3}   scale {shown.Scale[i],7:F3}");
             if (shown.TrainedOn is { } on) Console.WriteLine($"  trained on: {on}");
             PrintHeldOut(shown);
             return ExitCodes.Success;

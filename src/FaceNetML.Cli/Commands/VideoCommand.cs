@@ -91,7 +91,11 @@ internal static class VideoCommand
             }
             if (parse.GetValue(csv) is { } csvPath) VideoDetection.WriteCsv(csvPath, result.Detections);
             var report = truthData is null ? null : VideoEvaluation.Evaluate(truthData, result.Detections, result.Frames);
+            // What was said of each labelled person's faces: right name, wrong name, unknown and why.
+            var truthFaces = truthData?.People.ToDictionary(p => p, p => TruthFaceEvaluation.Match(truthData, result.Detections, p, result.Frames), StringComparer.Ordinal);
+            var truthScores = truthFaces?.ToDictionary(kv => kv.Key, kv => TruthFaceEvaluation.Score(kv.Value), StringComparer.Ordinal);
             Dictionary<string, OpenSetScore>? strangers = null;
+            var strangerFaces = new List<TruthFaceMatch>();
             if (parse.GetValue(openSet) && truthData is not null)
             {
                 strangers = new Dictionary<string, OpenSetScore>(StringComparer.Ordinal);
@@ -99,10 +103,14 @@ internal static class VideoCommand
                 {
                     // Enrolled people are removed for a run of their own; people never enrolled are strangers already.
                     var run = people[person] is null ? result : new VideoRecognizer(pipeline, people.Without(person), recognizerOptions).Recognize(path);
-                    strangers[person] = OpenSetVideoEvaluation.Evaluate(truthData, person, run.Detections, run.Frames);
+                    var faces = TruthFaceEvaluation.Match(truthData, run.Detections, person, run.Frames);
+                    strangers[person] = OpenSetVideoEvaluation.Score(faces);
+                    strangerFaces.AddRange(faces);
                 }
             }
             var openSetTotal = strangers?.Values.Aggregate(new OpenSetScore(0, 0), (a, b) => a + b);
+            var bySize = strangers is null ? null : TruthFaceEvaluation.DirAtFpirBySize(
+                [.. truthFaces!.Where(kv => people[kv.Key] is not null).SelectMany(kv => kv.Value)], strangerFaces);
 
             if (json)
             {
@@ -121,7 +129,15 @@ internal static class VideoCommand
                         tp = kv.Value.TruePositives,
                         fp = kv.Value.FalsePositives,
                         fn = kv.Value.FalseNegatives,
+                        faces = truthScores![kv.Key].Faces,
+                        wrongName = truthScores[kv.Key].WrongName,
+                        wrongNameRate = CliContext.Round(truthScores[kv.Key].WrongNameRate),
+                        unknown = truthScores[kv.Key].Unknown,
+                        unknownForQuality = truthScores[kv.Key].UnknownForQuality,
+                        nearestRightRate = CliContext.Round(truthScores[kv.Key].NearestRightRate),
                     }),
+                    wrongNameRate = truthScores is null ? (double?)null
+                        : CliContext.Round(truthScores.Values.Aggregate(new TruthFaceScore(0, 0, 0, 0, 0, 0), (a, b) => a + b).WrongNameRate),
                     openSet = openSetTotal is null ? null : new
                     {
                         falseAlarms = openSetTotal.FalseAlarms,
@@ -133,6 +149,7 @@ internal static class VideoCommand
                             detections = kv.Value.Detections,
                             falseAlarmRate = CliContext.Round(kv.Value.FalseAlarmRate),
                         }),
+                        bySize = bySize!.Select(b => new { faces = b.Bin + " px", mates = b.Mates, nonMates = b.NonMates, dirAtFpir1e2 = b.DirAtFpir1 is { } d ? CliContext.Round(d) : (double?)null }),
                     },
                     detections = result.Detections.Count,
                     known = result.Detections.Count(d => d.Person is not null),
@@ -150,15 +167,23 @@ internal static class VideoCommand
                     + $"{result.Detections.Count(d => d.Person is not null)} named and {result.Detections.Count(d => d.Person is null)} unknown face boxes");
                 if (report is not null)
                 {
-                    var table = new Table().AddColumns("person", "precision", "recall", "F1", "TP", "FP", "FN");
+                    var table = new Table().AddColumns("person", "precision", "recall", "F1", "TP", "FP", "FN", "wrong name", "unknown (quality)", "nearest right");
                     foreach (var (name, s) in report.PerPerson)
-                        table.AddRow(Markup.Escape(name), $"{s.Precision:F4}", $"{s.Recall:F4}", $"{s.F1:F4}", $"{s.TruePositives}", $"{s.FalsePositives}", $"{s.FalseNegatives}");
+                    {
+                        var f = truthScores!.GetValueOrDefault(name) ?? new TruthFaceScore(0, 0, 0, 0, 0, 0);
+                        table.AddRow(Markup.Escape(name), $"{s.Precision:F4}", $"{s.Recall:F4}", $"{s.F1:F4}", $"{s.TruePositives}", $"{s.FalsePositives}", $"{s.FalseNegatives}",
+                            $"{f.WrongName} ({f.WrongNameRate:P1})", $"{f.Unknown} ({f.UnknownForQuality})", $"{f.NearestRightRate:P1}");
+                    }
                     var o = report.Overall;
-                    table.AddRow("[bold]overall[/]", $"{o.Precision:F4}", $"{o.Recall:F4}", $"{o.F1:F4}", $"{o.TruePositives}", $"{o.FalsePositives}", $"{o.FalseNegatives}");
+                    table.AddRow("[bold]overall[/]", $"{o.Precision:F4}", $"{o.Recall:F4}", $"{o.F1:F4}", $"{o.TruePositives}", $"{o.FalsePositives}", $"{o.FalseNegatives}", "", "", "");
                     AnsiConsole.Write(table);
                 }
                 if (openSetTotal is not null)
+                {
                     Console.WriteLine($"open set (each truth person removed from the gallery in turn): {openSetTotal.FalseAlarms} false alarms in {openSetTotal.Detections} of their face boxes ({openSetTotal.FalseAlarmRate:P2})");
+                    foreach (var b in bySize!)
+                        Console.WriteLine($"  faces {b.Bin} px: {b.Mates} known, {b.NonMates} left out; DIR at FPIR 1%: {(b.DirAtFpir1 is { } d ? d.ToString("P1") : "- (too few faces)")}");
+                }
                 if (parse.GetValue(output) is { } written && error is null) Console.WriteLine($"annotated video: {written}");
             }
             if (error is not null)

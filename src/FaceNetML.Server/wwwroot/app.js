@@ -120,7 +120,7 @@ $("identify-run").addEventListener("click", async () => {
   try { r = await api("POST", "/v1/identify", form); } catch { return; }
   const boxes = r.faces.map((f) => ({
     box: f.box,
-    color: f.person ? "#2c3" : "#d90",
+    color: f.person ? "#2c3" : f.reason && /^too /.test(f.reason) ? "#999" : "#d90",
     label: f.person ? `${f.person} ${(f.confidence * 100).toFixed(0)}%` : "unknown",
   }));
   draw($("identify-canvas"), await loadImage(file), boxes);
@@ -128,7 +128,7 @@ $("identify-run").addEventListener("click", async () => {
     const li = document.createElement("li");
     li.textContent = f.person
       ? `${f.person} (confidence ${f.confidence.toFixed(2)}, distance ${f.distance.toFixed(4)})`
-      : `unknown (nearest ${f.nearest ?? "nobody"}${f.distance != null ? ` at ${f.distance.toFixed(4)}` : ""})`;
+      : `unknown${f.reason ? `, ${f.reason}` : ""} (nearest ${f.nearest ?? "nobody"}${f.distance != null ? ` at ${f.distance.toFixed(4)}` : ""})`;
     list.append(li);
   }
 });

@@ -6,11 +6,17 @@ using FaceNetML.Recognition;
 namespace FaceNetML.Trainers.Recognition;
 
 /// <summary>
-/// What the trials need of one photo, computed once: the probe as photographed, a video-like probe (the whole photo
-/// shrunk so the face is 20-40 px, then JPEG-recompressed at quality 30-70, and detected again), and its enrolment
-/// embeddings in colour and in grayscale (flip-augmented, as <see cref="GalleryEnrolment"/> enrols).
+/// What the trials need of one photo, computed once: the probe as photographed, video-like probes (<see cref="Degraded"/>:
+/// one per face-size stratum of <see cref="VideoDegradation"/>, the whole photo shrunk so the face is 12-64 px, blurred,
+/// noised and JPEG-compressed, then detected again; null where the detector no longer finds the face), and its enrolment
+/// embeddings in colour and in grayscale (flip-augmented, as <see cref="GalleryEnrolment"/> enrols). Every probe carries
+/// its grayscale embedding, so that trials against grayscale galleries compare like for like, as the product does.
 /// </summary>
-public sealed record BankFace(string Path, FaceProbe Probe, FaceProbe? VideoProbe, float[] EnrolColour, float[] EnrolGray);
+public sealed record BankFace(string Path, FaceProbe Probe, IReadOnlyList<FaceProbe?> Degraded, float[] EnrolColour, float[] EnrolGray)
+{
+    /// <summary>Face-size strata of the degraded probes (smallest first).</summary>
+    public const int Levels = 3;
+}
 
 /// <summary>One identity's usable photos.</summary>
 public sealed record BankIdentity(string Name, IReadOnlyList<BankFace> Faces);
@@ -80,7 +86,7 @@ public sealed class FaceBank
         return new FaceBank(identities, byIdentity.GetValueOrDefault(-1) ?? []);
     }
 
-    private const string Magic = "facenetml-facebank/1";
+    private const string Magic = "facenetml-facebank/2";
 
     /// <summary>Writes the bank (binary) so that rules can be refitted without embedding the photos again.</summary>
     public void Save(string path, string model)
@@ -125,8 +131,12 @@ public sealed class FaceBank
         {
             w.Write(f.Path);
             WriteProbe(w, f.Probe);
-            w.Write(f.VideoProbe is not null);
-            if (f.VideoProbe is { } v) WriteProbe(w, v);
+            w.Write(f.Degraded.Count);
+            foreach (var d in f.Degraded)
+            {
+                w.Write(d is not null);
+                if (d is not null) WriteProbe(w, d);
+            }
             WriteVector(w, f.EnrolColour);
             WriteVector(w, f.EnrolGray);
         }
@@ -141,8 +151,11 @@ public sealed class FaceBank
         {
             var path = r.ReadString();
             var probe = ReadProbe(r);
-            var video = r.ReadBoolean() ? ReadProbe(r) : null;
-            faces.Add(new BankFace(path, probe, video, ReadVector(r), ReadVector(r)));
+            int levels = r.ReadInt32();
+            if (levels is < 0 or > 64) throw new FormatException($"{levels} degraded probes");
+            var degraded = new FaceProbe?[levels];
+            for (int k = 0; k < levels; k++) degraded[k] = r.ReadBoolean() ? ReadProbe(r) : null;
+            faces.Add(new BankFace(path, probe, degraded, ReadVector(r), ReadVector(r)));
         }
         return faces;
     }
@@ -153,9 +166,17 @@ public sealed class FaceBank
         w.Write(p.FaceSize);
         w.Write(p.DetectorScore);
         w.Write(p.EmbeddingNorm);
+        w.Write(p.Sharpness);
+        w.Write(p.GrayEmbedding is not null);
+        if (p.GrayEmbedding is { } g) WriteVector(w, g);
     }
 
-    private static FaceProbe ReadProbe(BinaryReader r) => new(ReadVector(r), r.ReadSingle(), r.ReadSingle(), r.ReadSingle());
+    private static FaceProbe ReadProbe(BinaryReader r)
+    {
+        var e = ReadVector(r);
+        float size = r.ReadSingle(), score = r.ReadSingle(), norm = r.ReadSingle(), sharpness = r.ReadSingle();
+        return new FaceProbe(e, size, score, norm, sharpness, r.ReadBoolean() ? ReadVector(r) : null);
+    }
 
     private static void WriteVector(BinaryWriter w, float[] v)
     {
@@ -199,22 +220,21 @@ public sealed class FaceBank
         }
         var face = FacePipeline.Choose(pipeline.Detect(image), image, FaceChoice.Centred);
         if (face is null) return null;
-        var probe = FaceProbe.From(pipeline.EmbedFace(image, face));
+        var probe = FaceProbe.From(pipeline.EmbedFace(image, face, withGray: true));
         var colour = pipeline.EmbedFlipAugmented(image, face);
         var gray = pipeline.EmbedFlipAugmented(PixelOps.ToGray(image), face);
-        return new BankFace(path, probe, VideoLike(pipeline, image, face, rng), colour, gray);
+        float side = MathF.Min(face.Box.Width, face.Box.Height);
+        var degraded = new FaceProbe?[BankFace.Levels];
+        for (int level = 0; level < degraded.Length; level++)
+            degraded[level] = VideoLike(pipeline, image, side, VideoDegradation.Draw(level, BankFace.Levels, rng), rng);
+        return new BankFace(path, probe, degraded, colour, gray);
     }
 
-    /// <summary>The photo as a small, compressed video frame would show it; null when the detector no longer finds the face.</summary>
-    private static FaceProbe? VideoLike(FacePipeline pipeline, RgbImage image, DetectedFace face, Random rng)
+    /// <summary>The photo as a small, soft, compressed video frame would show it; null when the detector no longer finds the face.</summary>
+    private static FaceProbe? VideoLike(FacePipeline pipeline, RgbImage image, float faceSide, VideoDegradation degradation, Random rng)
     {
-        float side = MathF.Min(face.Box.Width, face.Box.Height);
-        float target = 20 + 20 * rng.NextSingle();
-        float scale = MathF.Min(1, target / side);
-        int w = Math.Max(1, (int)MathF.Round(image.Width * scale)), h = Math.Max(1, (int)MathF.Round(image.Height * scale));
-        var small = scale < 1 ? AffineWarp.Resize(image, w, h) : image;
-        var frame = ImageDecoder.Decode(ImageEncoder.EncodeJpeg(small, 30 + rng.Next(41)), sourceName: "video-like frame");
+        var frame = degradation.Apply(image, faceSide, rng);
         var found = FacePipeline.Choose(pipeline.Detect(frame), frame, FaceChoice.Centred);
-        return found is null ? null : FaceProbe.From(pipeline.EmbedFace(frame, found));
+        return found is null ? null : FaceProbe.From(pipeline.EmbedFace(frame, found, withGray: true));
     }
 }

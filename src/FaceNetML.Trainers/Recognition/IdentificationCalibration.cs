@@ -25,7 +25,7 @@ public sealed record IdentificationCalibrationOptions
 /// <summary>The fitted rule and its held-out comparison with the old rule (nearest person under the verification threshold).</summary>
 public sealed record IdentificationCalibrationReport(
     IdentificationRule Rule, int CalibrationTrials, int HeldOutTrials, OpenSetMetrics RuleMetrics, OpenSetMetrics DistanceMetrics,
-    double OldRuleFpir, double OldRuleDir);
+    double OldRuleFpir, double OldRuleDir, IReadOnlyList<SizeBinFigures> HeldOutBins, IReadOnlyList<SizeBinFigures> HeldOutTrackBins);
 
 /// <summary>
 /// Calibrates the identification rule without leakage: embeds the identity and stranger folders once, splits them by
@@ -75,8 +75,29 @@ public static class IdentificationCalibration
             ["distanceOnlyDirAtFpir1e-3"] = Math.Round(distanceMetrics.DirAtFpir(0.001), 4),
             ["oldRuleFpir"] = Math.Round(oldFpir, 4),
             ["oldRuleDir"] = Math.Round(oldDir, 4),
+            ["fpirAtRule"] = Math.Round((double)testTrials.Count(t => !t.Mate && rule.Decide(t.Evidence).Named) / testTrials.Count(t => !t.Mate), 4),
+            ["dirAtRule"] = Math.Round((double)testTrials.Count(t => t.Mate && t.Correct && rule.Decide(t.Evidence).Named) / testTrials.Count(t => t.Mate), 4),
+            ["wrongNameAtRule"] = Math.Round((double)testTrials.Count(t => t.Mate && !t.Correct && rule.Decide(t.Evidence).Named) / testTrials.Count(t => t.Mate), 4),
         };
+        var decided = testTrials.Select(t =>
+        {
+            var (confidence, named, _) = rule.Decide(t.Evidence);
+            return (t.Evidence.Frames, Search: new DecidedSearch(t.Evidence.FaceSize, confidence, t.Mate, t.Correct, named, rule.QualityProblem(t.Evidence) is not null));
+        }).ToList();
+        var bins = SizeBinFigures.Measure(decided.Select(d => d.Search).ToList());
+        var trackBins = rule.LongTrackFrames > 0 ? SizeBinFigures.Measure(decided.Where(d => d.Frames >= rule.LongTrackFrames).Select(d => d.Search).ToList()) : [];
+        foreach (var (prefix, b) in bins.Select(b => ("faces", b)).Concat(trackBins.Select(b => ($"tracks{rule.LongTrackFrames}+Faces", b))))
+        {
+            string key = prefix + b.Bin + "px.";
+            if (b.DirAtFpir1 is { } dir) heldOutFigures[key + "dirAtFpir1e-2"] = Math.Round(dir, 4);
+            heldOutFigures[key + "fpirAtRule"] = Math.Round(b.FpirAtRule, 4);
+            heldOutFigures[key + "dirAtRule"] = Math.Round(b.DirAtRule, 4);
+            heldOutFigures[key + "wrongNameAtRule"] = Math.Round(b.WrongNameAtRule, 4);
+            heldOutFigures[key + "unknownForQuality"] = Math.Round(b.UnknownForQuality, 4);
+            heldOutFigures[key + "mates"] = b.Mates;
+            heldOutFigures[key + "nonMates"] = b.NonMates;
+        }
         rule = IdentificationRuleTrainer.WithHeldOut(rule, heldOutFigures);
-        return new IdentificationCalibrationReport(rule, fitTrials.Count, testTrials.Count, ruleMetrics, distanceMetrics, oldFpir, oldDir);
+        return new IdentificationCalibrationReport(rule, fitTrials.Count, testTrials.Count, ruleMetrics, distanceMetrics, oldFpir, oldDir, bins, trackBins);
     }
 }

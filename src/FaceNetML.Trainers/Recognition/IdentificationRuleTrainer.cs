@@ -12,12 +12,14 @@ public sealed record IdentificationTrial(IdentificationEvidence Evidence, bool M
 /// <summary>
 /// Learns an <see cref="IdentificationRule"/> from trials: ML.NET's L-BFGS logistic regression on the standardised
 /// <see cref="IdentificationEvidence"/> features, label = the candidate is the right person; its Platt calibration is
-/// folded into the weights, so the rule's confidence is ML.NET's probability. The naming threshold is the lowest
-/// confidence whose false-positive identification rate on the trials' non-mates stays within the target.
+/// folded into the weights, so the rule's confidence is ML.NET's probability. Then, from the same trials, the quality
+/// limits and thresholds (<see cref="IdentificationQualityLimits"/>): the smallest face size and sharpness worth
+/// identifying, and per face-size bin the lowest confidence whose false-positive identification rate on that bin's
+/// non-mates stays within the target.
 /// </summary>
 public static class IdentificationRuleTrainer
 {
-    private const int FeatureCount = 10;
+    private const int FeatureCount = 16;
 
     public static IdentificationRule Fit(MLContext mlContext, IReadOnlyList<IdentificationTrial> trials, string model, int maxFrames,
         double targetFpir = 0.01, string? trainedOn = null, IReadOnlyDictionary<string, double>? heldOut = null)
@@ -55,16 +57,18 @@ public static class IdentificationRuleTrainer
         float bias = (float)(-platt.Slope * linear.Bias - platt.Offset);
 
         var provisional = new IdentificationRule(model, IdentificationEvidence.FeatureNames, mean, scale, weights, bias, 0.5f, maxFrames);
-        var metrics = new OpenSetMetrics(trials.Select(t => new OpenSetSearch(provisional.Confidence(t.Evidence), t.Mate, t.Correct)).ToList());
-        float threshold = Math.Clamp(metrics.ThresholdAt(targetFpir), 1e-6f, 1 - 1e-6f);
-        return new IdentificationRule(model, IdentificationEvidence.FeatureNames, mean, scale, weights, bias, threshold, maxFrames,
-            calibrated: true, targetFpir: targetFpir, trainedOn: trainedOn, heldOut: heldOut);
+        var limits = IdentificationQualityLimits.Learn(trials, provisional.Confidence, targetFpir);
+        return new IdentificationRule(model, IdentificationEvidence.FeatureNames, mean, scale, weights, bias, limits.Threshold, maxFrames,
+            calibrated: true, targetFpir: targetFpir, trainedOn: trainedOn, heldOut: heldOut, minFaceSize: limits.MinFaceSize,
+            minSharpness: limits.MinSharpness, sizeBinEdges: limits.SizeBinEdges, sizeBinThresholds: limits.SizeBinThresholds,
+            longTrackFrames: limits.LongTrackFrames, trackMinFaceSize: limits.TrackMinFaceSize, trackSizeBinThresholds: limits.TrackSizeBinThresholds);
     }
 
     /// <summary>The same rule with held-out figures attached.</summary>
     public static IdentificationRule WithHeldOut(IdentificationRule rule, IReadOnlyDictionary<string, double> heldOut) =>
         new(rule.Model, rule.Features, rule.Mean, rule.Scale, rule.Weights, rule.Bias, rule.Threshold, rule.MaxFrames,
-            rule.Calibrated, rule.TargetFpir, rule.TrainedOn, heldOut);
+            rule.Calibrated, rule.TargetFpir, rule.TrainedOn, heldOut, rule.MinFaceSize, rule.MinSharpness, rule.SizeBinEdges, rule.SizeBinThresholds,
+            rule.LongTrackFrames, rule.TrackMinFaceSize, rule.TrackSizeBinThresholds);
 
     private sealed class Row
     {

@@ -47,19 +47,44 @@ public sealed class FaceEncoder : IDisposable
     /// Embeds faces of one image in one batch per model (a null face: a centred square crop). <paramref name="norms"/>
     /// (when not empty) receives each face's raw output length from the first model: the face-quality signal.
     /// </summary>
-    public float[][] Encode(RgbImage image, IReadOnlyList<DetectedFace?> faces, Span<float> norms)
+    public float[][] Encode(RgbImage image, IReadOnlyList<DetectedFace?> faces, Span<float> norms) => Encode(image, faces, norms, default, null);
+
+    /// <summary>
+    /// <see cref="Encode(RgbImage, IReadOnlyList{DetectedFace?}, Span{float})"/>, and per face: its
+    /// <see cref="Sharpness"/> (the first model's aligned crop) in <paramref name="sharpness"/> when not empty, and in
+    /// <paramref name="gray"/> when not null (one slot per face) the embedding of the same crops turned to grayscale, run in
+    /// the same batch: what a face is compared with when the gallery photo it meets is grayscale.
+    /// </summary>
+    public float[][] Encode(RgbImage image, IReadOnlyList<DetectedFace?> faces, Span<float> norms, Span<float> sharpness, float[][]? gray)
     {
-        if (faces.Count == 0) return [];
-        if (Parts.Count == 1)
-            return Parts[0].Embedder.EmbedBatch(faces.Select(f => Parts[0].Aligner.AlignOrCenterCrop(image, f)).ToList(), norms);
-        var result = new float[faces.Count][];
-        for (int i = 0; i < faces.Count; i++) result[i] = new float[EmbeddingSize];
+        int n = faces.Count;
+        if (n == 0) return [];
+        if (gray is not null && gray.Length != n) throw new ArgumentException($"need one grayscale slot per face ({n}), got {gray.Length}", nameof(gray));
+        var result = new float[n][];
         int offset = 0;
         for (int p = 0; p < Parts.Count; p++)
         {
             var part = Parts[p];
-            var embeddings = part.Embedder.EmbedBatch(faces.Select(f => part.Aligner.AlignOrCenterCrop(image, f)).ToList(), p == 0 ? norms : default);
-            Scatter(embeddings, result, offset, part.Factor);
+            var crops = faces.Select(f => part.Aligner.AlignOrCenterCrop(image, f)).ToList();
+            if (p == 0)
+                for (int i = 0; i < sharpness.Length && i < n; i++) sharpness[i] = Sharpness.Of(crops[i]);
+            var batch = gray is null ? crops : [.. crops, .. crops.Select(PixelOps.ToGray)];
+            var partNorms = p == 0 && !norms.IsEmpty ? new float[batch.Count] : null;
+            var embeddings = part.Embedder.EmbedBatch(batch, partNorms);
+            if (partNorms is not null) partNorms.AsSpan(0, Math.Min(n, norms.Length)).CopyTo(norms);
+            if (Parts.Count == 1)
+            {
+                Array.Copy(embeddings, result, n);
+                if (gray is not null) Array.Copy(embeddings, n, gray, 0, n);
+                break;
+            }
+            if (p == 0)
+            {
+                for (int i = 0; i < n; i++) result[i] = new float[EmbeddingSize];
+                if (gray is not null) for (int i = 0; i < n; i++) gray[i] = new float[EmbeddingSize];
+            }
+            Scatter(embeddings.AsSpan(0, n), result, offset, part.Factor);
+            if (gray is not null) Scatter(embeddings.AsSpan(n, n), gray, offset, part.Factor);
             offset += part.Embedder.EmbeddingSize;
         }
         return result;
@@ -92,7 +117,7 @@ public sealed class FaceEncoder : IDisposable
         return e;
     }
 
-    private static void Scatter(float[][] embeddings, float[][] into, int offset, float factor)
+    private static void Scatter(ReadOnlySpan<float[]> embeddings, float[][] into, int offset, float factor)
     {
         for (int i = 0; i < embeddings.Length; i++)
         for (int j = 0; j < embeddings[i].Length; j++)

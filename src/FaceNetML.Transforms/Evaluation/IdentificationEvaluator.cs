@@ -6,11 +6,21 @@ namespace FaceNetML.Evaluation;
 
 /// <summary>The 1:N figures of a gallery and a set of probe photos: the rule's and nearest distance's.</summary>
 public sealed record IdentificationEvaluation(
-    OpenSetMetrics Rule, OpenSetMetrics Distance, IdentificationRule RuleUsed, int Probes, IReadOnlyList<string> Errors)
+    OpenSetMetrics Rule, OpenSetMetrics Distance, IdentificationRule RuleUsed, int Probes, IReadOnlyList<string> Errors,
+    IReadOnlyList<DecidedSearch> Decisions)
 {
     /// <summary>FPIR and DIR at the rule's own threshold (what the product does).</summary>
     public double FpirAtThreshold => Rule.FpirAt(RuleUsed.Threshold);
     public double DirAtThreshold => Rule.DirAt(RuleUsed.Threshold);
+
+    /// <summary>What the rule's own decisions (quality limits and size-bin thresholds included) did: strangers named,
+    /// enrolled people named correctly, and enrolled people named as someone else.</summary>
+    public double FpirAtRule => (double)Decisions.Count(d => !d.Mate && d.Named) / Math.Max(1, Decisions.Count(d => !d.Mate));
+    public double DirAtRule => (double)Decisions.Count(d => d.Mate && d.Correct && d.Named) / Math.Max(1, Decisions.Count(d => d.Mate));
+    public double WrongNameAtRule => (double)Decisions.Count(d => d.Mate && !d.Correct && d.Named) / Math.Max(1, Decisions.Count(d => d.Mate));
+
+    /// <summary>The figures per face-size bin.</summary>
+    public IReadOnlyList<SizeBinFigures> BySize => SizeBinFigures.Measure(Decisions);
 }
 
 /// <summary>
@@ -53,8 +63,9 @@ public static class IdentificationEvaluator
         ArgumentNullException.ThrowIfNull(gallery);
         ArgumentNullException.ThrowIfNull(probes);
         gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
-        var results = pipeline.EmbedFiles(probes.Select(p => p.Path).ToList(), onProgress);
+        var results = pipeline.EmbedFiles(probes.Select(p => p.Path).ToList(), onProgress, withGray: gallery.HasGrayFaces);
         var rule = new List<OpenSetSearch>();
+        var decisions = new List<DecidedSearch>();
         var distance = new List<OpenSetSearch>();
         var errors = new List<string>();
         for (int i = 0; i < results.Count; i++)
@@ -64,12 +75,14 @@ public static class IdentificationEvaluator
                 errors.Add(results[i].Error!);
                 continue;
             }
-            var id = gallery.Identify(FaceProbe.From(face));
+            var probe = FaceProbe.From(face);
+            var id = gallery.Identify(probe);
             bool mate = gallery[probes[i].Person] is not null;
             bool correct = mate && id.Nearest == probes[i].Person;
             rule.Add(new OpenSetSearch(id.Confidence, mate, correct));
             distance.Add(new OpenSetSearch(-id.Distance, mate, correct));
+            decisions.Add(new DecidedSearch(probe.FaceSize, id.Confidence, mate, correct, id.IsKnown, id.Reason?.StartsWith("too ", StringComparison.Ordinal) == true));
         }
-        return new IdentificationEvaluation(new OpenSetMetrics(rule), new OpenSetMetrics(distance), gallery.Rule, results.Count, errors);
+        return new IdentificationEvaluation(new OpenSetMetrics(rule), new OpenSetMetrics(distance), gallery.Rule, results.Count, errors, decisions);
     }
 }

@@ -1,6 +1,6 @@
 namespace FaceNetML.Imaging;
 
-/// <summary>Whole-image pixel operations that need no resampling: mirror and grayscale.</summary>
+/// <summary>Whole-image pixel operations that need no resampling: mirror, grayscale, and the grayscale test.</summary>
 public static class PixelOps
 {
     /// <summary>A left-right mirrored copy (flip-augmented enrolment, training augmentation).</summary>
@@ -22,6 +22,23 @@ public static class PixelOps
             }
         }
         return new RgbImage(image.Width, image.Height, dst);
+    }
+
+    /// <summary>
+    /// Whether a photo is grayscale: its pixels' channels differ by at most <paramref name="tolerance"/> grey levels on
+    /// average (a grayscale JPEG decoded to RGB, or one saved as colour with slight chroma noise).
+    /// </summary>
+    public static bool IsGray(RgbImage image, float tolerance = 2f)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var p = image.Pixels;
+        long spread = 0;
+        for (int i = 0; i < p.Length; i += 3)
+        {
+            int r = p[i], g = p[i + 1], b = p[i + 2];
+            spread += Math.Max(r, Math.Max(g, b)) - Math.Min(r, Math.Min(g, b));
+        }
+        return spread <= tolerance * (p.Length / 3);
     }
 
     /// <summary>A grayscale copy as three equal channels (ITU-R BT.601 luma), like a grayscale photo decoded to RGB.</summary>

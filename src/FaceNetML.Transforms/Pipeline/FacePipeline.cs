@@ -69,18 +69,21 @@ public sealed class FacePipeline : IDisposable
     /// Embeds the chosen face of an image. Without a face: a centre-crop embedding when
     /// <see cref="FacePipelineOptions.FallBackToCentreCrop"/> is set, otherwise null.
     /// </summary>
-    public FaceEmbedding? EmbedPrimary(RgbImage image)
+    public FaceEmbedding? EmbedPrimary(RgbImage image, bool withGray = false)
     {
         var face = Choose(Detect(image), image);
         if (face is null && !Options.FallBackToCentreCrop) return null;
-        return EmbedFace(image, face);
+        return EmbedFace(image, face, withGray);
     }
 
-    /// <summary>Aligns and embeds one face of an image (a centred square crop when <paramref name="face"/> is null).</summary>
-    public FaceEmbedding EmbedFace(RgbImage image, DetectedFace? face)
+    /// <summary>Aligns and embeds one face of an image (a centred square crop when <paramref name="face"/> is null), with
+    /// its norm and sharpness; <paramref name="withGray"/> adds the grayscale embedding of the same crop.</summary>
+    public FaceEmbedding EmbedFace(RgbImage image, DetectedFace? face, bool withGray = false)
     {
-        var norm = new float[1];
-        return new FaceEmbedding(face, Encoder.Encode(image, [face], norm)[0], norm[0]);
+        var quality = new float[2];
+        var gray = withGray ? new float[1][] : null;
+        var embedding = Encoder.Encode(image, [face], quality.AsSpan(0, 1), quality.AsSpan(1, 1), gray)[0];
+        return new FaceEmbedding(face, embedding, quality[0], quality[1], gray?[0]);
     }
 
     /// <summary>One face aligned to the standard template at another side (a student network's input size); a centred
@@ -97,21 +100,24 @@ public sealed class FacePipeline : IDisposable
     public float[] EmbedFlipAugmented(RgbImage image, DetectedFace face) => Encoder.EncodeFlipAugmented(image, face);
 
     /// <summary>Embeds every face in the image (largest first) whose longer box side is at least <paramref name="minFaceSide"/>
-    /// pixels, in one batch, with each face's raw output norm.</summary>
-    public IReadOnlyList<FaceEmbedding> EmbedAll(RgbImage image, float minFaceSide = 0)
+    /// pixels, in one batch, with each face's raw output norm and sharpness; <paramref name="withGray"/> adds each face's
+    /// grayscale embedding (pass <see cref="Recognition.Gallery.HasGrayFaces"/> when identifying: colour galleries pay nothing).</summary>
+    public IReadOnlyList<FaceEmbedding> EmbedAll(RgbImage image, float minFaceSide = 0, bool withGray = false)
     {
         var faces = Detect(image).Where(f => MathF.Max(f.Box.Width, f.Box.Height) >= minFaceSide).ToList();
         if (faces.Count == 0) return [];
         var norms = new float[faces.Count];
-        var embeddings = Encoder.Encode(image, faces, norms);
-        return faces.Select((f, i) => new FaceEmbedding(f, embeddings[i], norms[i])).ToList();
+        var sharpness = new float[faces.Count];
+        var gray = withGray ? new float[faces.Count][] : null;
+        var embeddings = Encoder.Encode(image, faces, norms, sharpness, gray);
+        return faces.Select((f, i) => new FaceEmbedding(f, embeddings[i], norms[i], sharpness[i], gray?[i])).ToList();
     }
 
     /// <summary>
     /// Embeds the chosen face of each file, <see cref="FacePipelineOptions.Parallelism"/> at a time. Results come
     /// back in input order; a file that cannot be read, or has no face (without fallback), gives an error row.
     /// </summary>
-    public IReadOnlyList<FileEmbeddingResult> EmbedFiles(IReadOnlyList<string> paths, Action<int>? onProgress = null)
+    public IReadOnlyList<FileEmbeddingResult> EmbedFiles(IReadOnlyList<string> paths, Action<int>? onProgress = null, bool withGray = false)
     {
         var results = new FileEmbeddingResult[paths.Count];
         int done = 0;
@@ -119,7 +125,7 @@ public sealed class FacePipeline : IDisposable
         {
             for (int i = range.Item1; i < range.Item2; i++)
             {
-                results[i] = EmbedFile(paths[i]);
+                results[i] = EmbedFile(paths[i], withGray);
                 onProgress?.Invoke(Interlocked.Increment(ref done));
             }
         });
@@ -127,12 +133,12 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>Embeds the chosen face of one file; errors become the row's <c>Error</c>.</summary>
-    public FileEmbeddingResult EmbedFile(string path)
+    public FileEmbeddingResult EmbedFile(string path, bool withGray = false)
     {
         try
         {
             var image = ImageDecoder.Decode(path);
-            var embedding = EmbedPrimary(image);
+            var embedding = EmbedPrimary(image, withGray);
             return embedding is null
                 ? new FileEmbeddingResult(path, null, $"{path}: no face found", NoFace: true)
                 : new FileEmbeddingResult(path, embedding, null);

@@ -45,7 +45,10 @@ public sealed class Gallery : IDisposable
     {
         ArgumentNullException.ThrowIfNull(index);
         var info = index.Info ?? throw new BadInputException($"{index.Location}: an empty gallery (no model recorded)");
-        return new Gallery(index, info.Model, info.Threshold, IdentificationRule.Parse(info.RuleJson, index.Location + " (rule)"));
+        var notes = new List<string>();
+        var gallery = new Gallery(index, info.Model, info.Threshold, IdentificationRule.ParseStored(info.RuleJson, index.Location + " (rule)", info.Model, info.Threshold, notes.Add));
+        notes.ForEach(gallery.Warn);
+        return gallery;
     }
 
     /// <summary>The storage backend (exact in memory, HNSW file, or PostgreSQL).</summary>
@@ -91,22 +94,32 @@ public sealed class Gallery : IDisposable
 
     /// <summary>Adds one embedding of a person (enrolling them if new). The vector is copied and L2-normalised.</summary>
     /// <exception cref="ArgumentException">Empty, wrong length, non-finite or zero-norm embedding.</exception>
-    public GalleryPerson Add(string person, ReadOnlySpan<float> embedding, string source = "")
+    public GalleryPerson Add(string person, ReadOnlySpan<float> embedding, string source = "", bool gray = false)
     {
-        AddPerson(person, [(embedding.ToArray(), source)]);
+        AddPerson(person, [(embedding.ToArray(), source, gray)]);
         return _index.Person(person)!;
     }
+
+    /// <summary>Whether any enrolled face came from a grayscale photo: probes must then bring their grayscale embedding
+    /// (<see cref="FaceProbe.GrayEmbedding"/>) to be compared like for like. Colour galleries pay nothing.</summary>
+    public bool HasGrayFaces => _hasGray ??= _index.HasGrayFaces;
+
+    private bool? _hasGray;
+
+    /// <inheritdoc cref="AddPerson(string, IReadOnlyList{ValueTuple{float[], string, bool}})"/>
+    public int AddPerson(string person, IReadOnlyList<(float[] Embedding, string Source)> faces) =>
+        AddPerson(person, faces.Select(f => (f.Embedding, f.Source, false)).ToList());
 
     /// <summary>Adds several embeddings of one person as one unit (one transaction on PostgreSQL): all are stored or
     /// none. Each vector is copied and L2-normalised. Returns the faces added (stored backends skip a source the
     /// person already has).</summary>
     /// <exception cref="ArgumentException">Empty, wrong length, non-finite or zero-norm embedding (nothing is added).</exception>
-    public int AddPerson(string person, IReadOnlyList<(float[] Embedding, string Source)> faces)
+    public int AddPerson(string person, IReadOnlyList<(float[] Embedding, string Source, bool Gray)> faces)
     {
         if (string.IsNullOrWhiteSpace(person)) throw new ArgumentException("a person needs a non-empty name", nameof(person));
         var checkedFaces = new List<EnrolledFace>(faces.Count);
         int? dim = Dimension;
-        foreach (var (embedding, source) in faces)
+        foreach (var (embedding, source, gray) in faces)
         {
             if (embedding is null || embedding.Length == 0)
                 throw new ArgumentException("empty embedding", nameof(faces));
@@ -119,11 +132,12 @@ public sealed class Gallery : IDisposable
             float norm = EmbeddingDistance.L2Normalize(copy);
             if (!(norm > 0) || !float.IsFinite(norm) || copy.Any(v => !float.IsFinite(v)))
                 throw new ArgumentException($"embedding of {person} has zero or overflowing norm", nameof(faces));
-            checkedFaces.Add(new EnrolledFace(copy, source ?? ""));
+            checkedFaces.Add(new EnrolledFace(copy, source ?? "", Gray: gray));
         }
         if (_index.Info is null && _index is not ExactFaceIndex && dim is int d)
             _index.Initialise(new GalleryInfo(Model, Threshold, d, _rule.ToJson()));
         _peopleCache = null;
+        _hasGray = null;
         return _index.AddFaces(person, checkedFaces);
     }
 
@@ -131,6 +145,7 @@ public sealed class Gallery : IDisposable
     public bool Remove(string person)
     {
         _peopleCache = null;
+        _hasGray = null;
         return _index.Remove(person);
     }
 
@@ -139,7 +154,7 @@ public sealed class Gallery : IDisposable
     {
         var copy = new Gallery(Model, Threshold, Rule);
         foreach (var p in People.Where(p => p.Name != person))
-            for (int i = 0; i < p.Embeddings.Count; i++) copy.Add(p.Name, p.Embeddings[i], p.Sources[i]);
+            for (int i = 0; i < p.Embeddings.Count; i++) copy.Add(p.Name, p.Embeddings[i], p.Sources[i], p.Grayscale[i]);
         return copy;
     }
 

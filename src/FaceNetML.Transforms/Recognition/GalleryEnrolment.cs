@@ -67,7 +67,7 @@ public static class GalleryEnrolment
         var gallery = new Gallery(pipeline.Model.Name, pipeline.Threshold);
         for (int i = 0; i < photos.Count; i++)
         {
-            if (results[i].Embedding is { } e) gallery.Add(photos[i].Person, e, photos[i].Path);
+            if (results[i].Embedding is { } e) gallery.Add(photos[i].Person, e, photos[i].Path, results[i].Gray);
             if (results[i].Warning is { } w) gallery.Warn(w);
         }
         if (gallery.People.Count == 0)
@@ -95,25 +95,38 @@ public static class GalleryEnrolment
         }
     }
 
-    private readonly record struct PhotoResult(float[]? Embedding, string? Warning);
+    /// <summary>One enrolment photo's result: its embedding (null when it has no usable face), whether the photo is
+    /// grayscale (probes then meet it like for like), and a one-line warning when doubtful.</summary>
+    public readonly record struct PhotoResult(float[]? Embedding, bool Gray, string? Warning);
 
     private static PhotoResult EmbedPhoto(FacePipeline pipeline, string path)
     {
         try
         {
-            var image = ImageDecoder.Decode(path);
-            var faces = pipeline.Detect(image);
-            var face = FacePipeline.Choose(faces, image, FaceChoice.Centred);
-            if (face is null) return new(null, $"{path}: no face found, skipped");
-            string? warning = null;
-            float side = MathF.Min(face.Box.Width, face.Box.Height);
-            if (faces.Count > 1) warning = $"{path}: {faces.Count} faces, the central large one was enrolled";
-            else if (side < TinyFace) warning = $"{path}: tiny face ({side:F0} px < {TinyFace}), a weak template";
-            return new(pipeline.EmbedFlipAugmented(image, face), warning);
+            return EmbedPhoto(pipeline, ImageDecoder.Decode(path), path);
         }
         catch (BadInputException e)
         {
-            return new(null, e.Message + ", skipped");
+            return new(null, false, e.Message + ", skipped");
         }
+    }
+
+    /// <summary>
+    /// The enrolment of one decoded photo (every enrolment path uses it: folders, the server's uploads): the flip-augmented
+    /// embedding of its centred face, whether the photo is grayscale, and a warning for no face (then no embedding),
+    /// several faces or a tiny face. <paramref name="source"/> names the photo in the warning.
+    /// </summary>
+    public static PhotoResult EmbedPhoto(FacePipeline pipeline, RgbImage image, string source)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(image);
+        var faces = pipeline.Detect(image);
+        var face = FacePipeline.Choose(faces, image, FaceChoice.Centred);
+        if (face is null) return new(null, false, $"{source}: no face found, skipped");
+        string? warning = null;
+        float side = MathF.Min(face.Box.Width, face.Box.Height);
+        if (faces.Count > 1) warning = $"{source}: {faces.Count} faces, the central large one was enrolled";
+        else if (side < TinyFace) warning = $"{source}: tiny face ({side:F0} px < {TinyFace}), a weak template";
+        return new(pipeline.EmbedFlipAugmented(image, face), PixelOps.IsGray(image), warning);
     }
 }

@@ -5,7 +5,7 @@ namespace FaceNetML.Recognition;
 
 /// <summary>
 /// The gallery JSON format (<c>facenetml-gallery/2</c>: model, verification threshold, identification rule, people
-/// with their embeddings and sources). Version 1 files (no rule) load with the model's default rule. Loading validates
+/// with their embeddings, sources and which photos were grayscale). Version 1 files (no rule) load with the model's default rule. Loading validates
 /// everything: finite values, one embedding length, non-empty people, a rule for the same model.
 /// </summary>
 public static class GalleryFile
@@ -23,7 +23,10 @@ public static class GalleryFile
             Model = gallery.Model,
             Threshold = gallery.Threshold,
             Rule = JsonSerializer.SerializeToElement(gallery.Rule, IdentificationRule.JsonOptions),
-            People = gallery.People.Select(p => new PersonDto { Name = p.Name, Sources = [.. p.Sources], Embeddings = [.. p.Embeddings] }).ToList(),
+            People = gallery.People.Select(p => new PersonDto
+            {
+                Name = p.Name, Sources = [.. p.Sources], Embeddings = [.. p.Embeddings], Gray = p.Grayscale.Any(g => g) ? [.. p.Grayscale] : null,
+            }).ToList(),
         };
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new BadInputException($"{path}: is a folder, not a gallery file");
@@ -54,8 +57,10 @@ public static class GalleryFile
             throw new BadInputException($"{path}: unknown gallery format '{dto.Format}' (expected {FormatName})");
         try
         {
-            var rule = dto.Rule is { ValueKind: JsonValueKind.Object } r ? IdentificationRule.Parse(r.GetRawText(), path + " (rule)") : null;
+            var notes = new List<string>();
+            var rule = dto.Rule is { ValueKind: JsonValueKind.Object } r ? IdentificationRule.ParseStored(r.GetRawText(), path + " (rule)", dto.Model, dto.Threshold, notes.Add) : null;
             var gallery = new Gallery(dto.Model, dto.Threshold, rule);
+            notes.ForEach(gallery.Warn);
             foreach (var p in dto.People)
             {
                 if (string.IsNullOrWhiteSpace(p.Name)) throw new ArgumentException("a person without a name");
@@ -63,7 +68,7 @@ public static class GalleryFile
                 for (int i = 0; i < p.Embeddings.Count; i++)
                 {
                     if (p.Embeddings[i] is null) throw new ArgumentException($"person '{p.Name}' has an empty embedding");
-                    gallery.Add(p.Name, p.Embeddings[i], p.Sources is { } s && i < s.Count ? s[i] : "");
+                    gallery.Add(p.Name, p.Embeddings[i], p.Sources is { } s && i < s.Count ? s[i] : "", p.Gray is { } g && i < g.Count && g[i]);
                 }
             }
             if (gallery.People.Count == 0) throw new ArgumentException("no people");
@@ -101,5 +106,7 @@ public static class GalleryFile
         public string? Name { get; set; }
         public List<string>? Sources { get; set; }
         public List<float[]>? Embeddings { get; set; }
+        /// <summary>Per embedding: from a grayscale photo (absent when none is).</summary>
+        public List<bool>? Gray { get; set; }
     }
 }

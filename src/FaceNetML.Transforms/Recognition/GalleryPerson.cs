@@ -8,6 +8,7 @@ public sealed class GalleryPerson
 {
     private readonly List<float[]> _embeddings = [];
     private readonly List<string> _sources = [];
+    private readonly List<bool> _gray = [];
     private float[]? _template;
 
     public GalleryPerson(string name)
@@ -24,6 +25,12 @@ public sealed class GalleryPerson
 
     /// <summary>Where each embedding came from (a photo path, or any label), parallel to <see cref="Embeddings"/>.</summary>
     public IReadOnlyList<string> Sources => _sources;
+
+    /// <summary>Whether each embedding came from a grayscale photo, parallel to <see cref="Embeddings"/>.</summary>
+    public IReadOnlyList<bool> Grayscale => _gray;
+
+    /// <summary>True when most of the person's photos are grayscale: their template is then met by a probe's grayscale embedding.</summary>
+    public bool MostlyGray => 2 * _gray.Count(g => g) > _gray.Count;
 
     /// <summary>The mean of the person's embeddings, L2-normalised: their template.</summary>
     public float[] Template
@@ -48,10 +55,22 @@ public sealed class GalleryPerson
         return MathF.Sqrt(best);
     }
 
-    internal void Add(float[] embedding, string source)
+    /// <summary>Distance from a probe to the person's nearest enrolled embedding, like for like: grayscale photos are met by
+    /// the probe's grayscale embedding when it has one.</summary>
+    public float NearestDistance(FaceProbe probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        float best = float.PositiveInfinity;
+        for (int i = 0; i < _embeddings.Count; i++)
+            best = MathF.Min(best, EmbeddingDistance.SquaredEuclidean(_embeddings[i], probe.For(_gray[i])));
+        return MathF.Sqrt(best);
+    }
+
+    internal void Add(float[] embedding, string source, bool gray = false)
     {
         _embeddings.Add(embedding);
         _sources.Add(source);
+        _gray.Add(gray);
         _template = null;
     }
 }

@@ -61,7 +61,7 @@ public static class GalleryStore
         for (int i = 0; i < names.Count; i++)
         {
             if (source.Index.Person(names[i]) is { } p)
-                added += target.AddPerson(p.Name, [.. p.Embeddings.Select((e, j) => (e, p.Sources[j]))]);
+                added += target.AddPerson(p.Name, [.. p.Embeddings.Select((e, j) => (e, p.Sources[j], p.Grayscale[j]))]);
             onProgress?.Invoke(i + 1, names.Count);
         }
         target.Flush();

@@ -11,7 +11,10 @@ namespace FaceNetML.Recognition;
 /// <param name="Nearest">The most likely enrolled person, named or not; null for an empty gallery.</param>
 /// <param name="SecondNearest">The runner-up person; null when fewer than two people are enrolled.</param>
 /// <param name="SecondDistance">Distance to <see cref="SecondNearest"/> (as <see cref="Distance"/>); +inf when none.</param>
-public readonly record struct Identification(string? Person, float Confidence, float Distance, string? Nearest, string? SecondNearest, float SecondDistance)
+/// <param name="Reason">Why the face is unknown, in one line ("too small: 19 px (needs 22)", "too soft: ...",
+/// "not confident: 0.41 &lt; 0.82"); null when a person is named or there was nothing to decide (an empty gallery).</param>
+public readonly record struct Identification(string? Person, float Confidence, float Distance, string? Nearest, string? SecondNearest, float SecondDistance,
+    string? Reason = null)
 {
     public bool IsKnown => Person is not null;
 

@@ -12,14 +12,28 @@ namespace FaceNetML.Recognition;
 /// and threshold are learnt (<c>facenetml identify-rule train</c>, or the ML.NET trainer), never set by hand; they are
 /// saved with the gallery. Built-in rules ship for the built-in models (<see cref="BuiltIn"/>).
 /// </summary>
+/// <remarks>
+/// Quality decides too, from the same calibration: faces smaller than <see cref="MinFaceSize"/> or softer than
+/// <see cref="MinSharpness"/> are unknown with a reason (the calibration found that no threshold names enough of them
+/// correctly while holding the target rate of strangers named), and each face-size bin (<see cref="SizeBinEdges"/>) has
+/// its own threshold (<see cref="SizeBinThresholds"/>), chosen so that each bin holds the target rate on its own.
+/// Tracks of at least <see cref="LongTrackFrames"/> faces have limits and thresholds of their own
+/// (<see cref="TrackMinFaceSize"/>, <see cref="TrackSizeBinThresholds"/>): a long track that keeps naming one person is
+/// evidence that a single small face is not.
+/// </remarks>
 public sealed class IdentificationRule
 {
-    public const string FormatName = "facenetml-identification-rule/1";
+    public const string FormatName = "facenetml-identification-rule/2";
+
+    /// <summary>The format before quality limits, size bins and track features (its rules can no longer be applied).</summary>
+    public const string FormatV1 = "facenetml-identification-rule/1";
 
     [JsonConstructor]
     public IdentificationRule(string model, IReadOnlyList<string> features, float[] mean, float[] scale, float[] weights, float bias,
         float threshold, int maxFrames, bool calibrated = true, double targetFpir = double.NaN, string? trainedOn = null,
-        IReadOnlyDictionary<string, double>? heldOut = null)
+        IReadOnlyDictionary<string, double>? heldOut = null, float minFaceSize = 0, float minSharpness = float.NegativeInfinity,
+        float[]? sizeBinEdges = null, float[]? sizeBinThresholds = null, int longTrackFrames = 0, float trackMinFaceSize = 0,
+        float[]? trackSizeBinThresholds = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         ArgumentNullException.ThrowIfNull(features);
@@ -33,6 +47,24 @@ public sealed class IdentificationRule
         if (!(threshold > 0 && threshold < 1))
             throw new ArgumentException($"the rule's confidence threshold must lie in (0, 1), got {threshold}");
         if (maxFrames < 1) throw new ArgumentException($"maxFrames must be at least 1, got {maxFrames}");
+        if (!(minFaceSize >= 0) || float.IsPositiveInfinity(minFaceSize)) throw new ArgumentException($"minFaceSize must be a size >= 0, got {minFaceSize}");
+        if (float.IsNaN(minSharpness) || float.IsPositiveInfinity(minSharpness)) throw new ArgumentException($"minSharpness must be a number, got {minSharpness}");
+        sizeBinEdges ??= [];
+        sizeBinThresholds ??= [];
+        if (sizeBinThresholds.Length != (sizeBinEdges.Length == 0 ? 0 : sizeBinEdges.Length + 1))
+            throw new ArgumentException($"the rule needs one size-bin threshold more than size-bin edges ({sizeBinEdges.Length} edges, {sizeBinThresholds.Length} thresholds)");
+        for (int i = 0; i < sizeBinEdges.Length; i++)
+            if (!(sizeBinEdges[i] > 0) || !float.IsFinite(sizeBinEdges[i]) || (i > 0 && !(sizeBinEdges[i] > sizeBinEdges[i - 1])))
+                throw new ArgumentException("the rule's size-bin edges must be finite, positive and rising");
+        if (sizeBinThresholds.Any(t => !(t > 0 && t < 1)))
+            throw new ArgumentException("the rule's size-bin thresholds must lie in (0, 1)");
+        trackSizeBinThresholds ??= [];
+        if (longTrackFrames < 0) throw new ArgumentException($"longTrackFrames must be >= 0, got {longTrackFrames}");
+        if (longTrackFrames > 0 && trackSizeBinThresholds.Length != sizeBinThresholds.Length)
+            throw new ArgumentException("the rule needs as many track size-bin thresholds as size-bin thresholds");
+        if (trackSizeBinThresholds.Any(t => !(t > 0 && t < 1)))
+            throw new ArgumentException("the rule's track size-bin thresholds must lie in (0, 1)");
+        if (!(trackMinFaceSize >= 0) || float.IsPositiveInfinity(trackMinFaceSize)) throw new ArgumentException($"trackMinFaceSize must be a size >= 0, got {trackMinFaceSize}");
         Model = model;
         Features = [.. features];
         Mean = mean;
@@ -45,6 +77,13 @@ public sealed class IdentificationRule
         TargetFpir = targetFpir;
         TrainedOn = trainedOn;
         HeldOut = heldOut;
+        MinFaceSize = minFaceSize;
+        MinSharpness = minSharpness;
+        SizeBinEdges = sizeBinEdges;
+        SizeBinThresholds = sizeBinThresholds;
+        LongTrackFrames = longTrackFrames;
+        TrackMinFaceSize = trackMinFaceSize;
+        TrackSizeBinThresholds = trackSizeBinThresholds;
     }
 
     public string Format => FormatName;
@@ -76,6 +115,70 @@ public sealed class IdentificationRule
 
     /// <summary>Figures on held-out identities (DIR at FPIR, rank-1, and the old rule's for comparison).</summary>
     public IReadOnlyDictionary<string, double>? HeldOut { get; }
+
+    /// <summary>Faces (a track: its mean face) whose shorter side is below this many pixels are unknown, "too small"
+    /// (0: no limit). Learnt: the smallest size from which the calibration trials name enough people correctly.</summary>
+    public float MinFaceSize { get; }
+
+    /// <summary>Faces whose <see cref="Imaging.Sharpness"/> is below this are unknown, "too soft" (-inf: no limit).</summary>
+    [JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+    public float MinSharpness { get; }
+
+    /// <summary>Upper edges (pixels, exclusive) of the face-size bins that have their own threshold; empty: one threshold.</summary>
+    public float[] SizeBinEdges { get; }
+
+    /// <summary>The naming threshold of each size bin (one more than <see cref="SizeBinEdges"/>); faces of unknown size use <see cref="Threshold"/>.</summary>
+    public float[] SizeBinThresholds { get; }
+
+    /// <summary>Tracks of at least this many faces use <see cref="TrackMinFaceSize"/> and <see cref="TrackSizeBinThresholds"/>
+    /// (0: no separate limits for tracks).</summary>
+    public int LongTrackFrames { get; }
+
+    /// <summary>The smallest face (a track: its mean face) identified in a track of <see cref="LongTrackFrames"/> or more faces.</summary>
+    public float TrackMinFaceSize { get; }
+
+    /// <summary>The naming threshold of each size bin for tracks of <see cref="LongTrackFrames"/> or more faces.</summary>
+    public float[] TrackSizeBinThresholds { get; }
+
+    private bool IsLongTrack(int frames) => LongTrackFrames > 0 && frames >= LongTrackFrames;
+
+    /// <summary>The confidence threshold for evidence of a given face size over a given number of faces (the bin's, else
+    /// the overall one).</summary>
+    public float ThresholdFor(float faceSize, int frames = 1)
+    {
+        if (SizeBinEdges.Length == 0 || !float.IsFinite(faceSize)) return Threshold;
+        int bin = 0;
+        while (bin < SizeBinEdges.Length && faceSize >= SizeBinEdges[bin]) bin++;
+        return IsLongTrack(frames) ? TrackSizeBinThresholds[bin] : SizeBinThresholds[bin];
+    }
+
+    /// <summary>Why evidence cannot be identified at all, whatever its distances ("too small: 19 px"), or null.</summary>
+    public string? QualityProblem(IdentificationEvidence evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        float minSize = IsLongTrack(evidence.Frames) ? TrackMinFaceSize : MinFaceSize;
+        if (float.IsFinite(evidence.FaceSize) && evidence.FaceSize < minSize)
+            return IsLongTrack(evidence.Frames) || LongTrackFrames == 0 || !(TrackMinFaceSize < MinFaceSize)
+                ? FormattableString.Invariant($"too small: {evidence.FaceSize:0} px (needs {minSize:0})")
+                : FormattableString.Invariant($"too small: {evidence.FaceSize:0} px (needs {MinFaceSize:0}, or {TrackMinFaceSize:0} over {LongTrackFrames} frames)");
+        if (float.IsFinite(evidence.Sharpness) && evidence.Sharpness < MinSharpness)
+            return FormattableString.Invariant($"too soft: sharpness {evidence.Sharpness:0.00} (needs {MinSharpness:0.00})");
+        return null;
+    }
+
+    /// <summary>
+    /// The decision on some evidence: its confidence, whether the candidate is named, and when not, why ("too small: 19 px",
+    /// "too soft: ...", or "not confident: 0.41 &lt; 0.82").
+    /// </summary>
+    public (float Confidence, bool Named, string? Reason) Decide(IdentificationEvidence evidence)
+    {
+        float confidence = Confidence(evidence);
+        if (QualityProblem(evidence) is { } problem) return (confidence, false, problem);
+        float threshold = ThresholdFor(evidence.FaceSize, evidence.Frames);
+        return confidence >= threshold
+            ? (confidence, true, null)
+            : (confidence, false, FormattableString.Invariant($"not confident: {confidence:0.00} < {threshold:0.00}"));
+    }
 
     /// <summary>The rule's score (log-odds) for some evidence; unknown feature values count as the calibration mean.</summary>
     public float LogOdds(IdentificationEvidence evidence)
@@ -123,6 +226,36 @@ public sealed class IdentificationRule
     /// <summary>The built-in rule of the model, else the distance-only rule at its verification threshold.</summary>
     public static IdentificationRule Default(string model, float threshold) => BuiltIn(model) ?? DistanceOnly(model, threshold);
 
+    /// <summary>
+    /// The rule stored with a gallery, or — when it is of the older format <see cref="FormatV1"/>, which this version
+    /// cannot apply — the model's current default rule, with a one-line note through <paramref name="warn"/>.
+    /// </summary>
+    /// <exception cref="BadInputException">Not a valid rule of either format.</exception>
+    public static IdentificationRule ParseStored(string json, string source, string model, float threshold, Action<string>? warn = null)
+    {
+        if (IsFormatV1(json))
+        {
+            var current = Default(model, threshold);
+            warn?.Invoke($"{source}: the stored identification rule is of the older format {FormatV1}; using the model's current rule ({(current.Calibrated ? "calibrated" : "distance only")})");
+            return current;
+        }
+        return Parse(json, source);
+    }
+
+    private static bool IsFormatV1(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f)
+                && f.ValueKind == JsonValueKind.String && f.GetString() == FormatV1;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     public void Save(string path) => File.WriteAllText(path, ToJson() + Environment.NewLine);
@@ -140,8 +273,12 @@ public sealed class IdentificationRule
         {
             using (var doc = JsonDocument.Parse(json))
             {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("format", out var f) || f.GetString() != FormatName)
-                    throw new BadInputException($"{source}: not an identification rule (expected \"format\": \"{FormatName}\")");
+                string? format = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f)
+                    && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+                if (format != FormatName)
+                    throw new BadInputException(format == FormatV1
+                        ? $"{source}: an identification rule of the older format {FormatV1}; train it again with identify-rule train"
+                        : $"{source}: not an identification rule (expected \"format\": \"{FormatName}\")");
             }
             return JsonSerializer.Deserialize<IdentificationRule>(json, JsonOptions)
                 ?? throw new BadInputException($"{source}: not an identification rule");

@@ -18,6 +18,9 @@ namespace FaceNetML.Recognition;
 /// <see cref="IFaceIndex.Person"/>), as is the candidate's template distance and photo count. A single photo thus costs
 /// one k-nearest query and one person fetch; the answer equals the exact one whenever the index returns the true
 /// nearest neighbours (recall@k).
+/// Like for like: when the gallery holds grayscale photos and the face brings its grayscale embedding
+/// (<see cref="FaceProbe.GrayEmbedding"/>), the index is searched with both embeddings, and every candidate's distance is
+/// computed exactly from their own photos, each met by the probe embedding of its kind.
 /// </remarks>
 public sealed class ProbeEvidence
 {
@@ -31,12 +34,13 @@ public sealed class ProbeEvidence
     private readonly IFaceIndex _index;
     private readonly int _galleryPeople;
     private readonly long _galleryFaces;
-    private readonly List<float[]> _frames = [];
+    private readonly List<FaceProbe> _frames = [];
     private readonly Dictionary<string, Candidate> _candidates = new(StringComparer.Ordinal);
     private readonly List<Candidate> _order = [];
-    private float[]? _embeddingSum;
-    private double _sizeSum, _scoreSum, _normSum;
-    private int _sizeCount, _scoreCount, _normCount;
+    private float[]? _embeddingSum, _graySum;
+    private readonly bool _likeForLike;
+    private double _sizeSum, _scoreSum, _normSum, _sharpSum;
+    private int _sizeCount, _scoreCount, _normCount, _sharpCount;
 
     public ProbeEvidence(Gallery gallery)
     {
@@ -45,6 +49,7 @@ public sealed class ProbeEvidence
         // Counted once per probe, not per face: on PostgreSQL each count is a query, and a track adds a face per frame.
         _galleryPeople = _index.PersonCount;
         _galleryFaces = _galleryPeople > 0 ? _index.FaceCount : 0;
+        _likeForLike = _galleryPeople > 0 && gallery.HasGrayFaces;
     }
 
     /// <summary>Faces added so far.</summary>
@@ -56,26 +61,33 @@ public sealed class ProbeEvidence
         var e = face.Embedding;
         if (_gallery.Dimension is { } dim && e.Length != dim)
             throw new ArgumentException($"embedding has {e.Length} values; the gallery's have {dim}", nameof(face));
+        if (face.GrayEmbedding is { } g && g.Length != e.Length)
+            throw new ArgumentException($"grayscale embedding has {g.Length} values; the colour one has {e.Length}", nameof(face));
         if (_galleryPeople > 0)
         {
             long total = _galleryFaces;
             bool whole = total <= SearchDepth;
-            var matches = _index.Search(e, whole ? (int)total : SearchDepth);
-            // The nearest returned embedding of each person (matches come nearest first).
+            bool likeForLike = _likeForLike && face.GrayEmbedding is not null;
+            int k = whole ? (int)total : SearchDepth;
+            // The nearest returned embedding of each person (matches come nearest first). Like for like, the search
+            // distances of one query are not every face's distance: they only propose candidates.
             var nearest = new Dictionary<string, float>(StringComparer.Ordinal);
-            foreach (var m in matches) nearest.TryAdd(m.Person, m.Distance);
-            int taken = 0;
-            foreach (var (person, _) in nearest)
+            foreach (var m in _index.Search(e, k)) nearest.TryAdd(m.Person, m.Distance);
+            var proposed = nearest.Keys.Take(whole ? int.MaxValue : CandidatesPerFace).ToList();
+            if (likeForLike)
             {
-                if (!whole && taken++ >= CandidatesPerFace) break;
-                if (!_candidates.ContainsKey(person)) NewCandidate(person);
+                var grayNearest = new Dictionary<string, float>(StringComparer.Ordinal);
+                foreach (var m in _index.Search(face.GrayEmbedding, k)) grayNearest.TryAdd(m.Person, m.Distance);
+                proposed.AddRange(grayNearest.Keys.Take(whole ? int.MaxValue : CandidatesPerFace));
             }
+            foreach (var person in proposed)
+                if (!_candidates.ContainsKey(person)) NewCandidate(person);
             Candidate? vote = null;
             float best = float.PositiveInfinity;
             foreach (var c in _order)
             {
-                float d = nearest.TryGetValue(c.Name, out var found) ? found : c.Person(_index).NearestDistance(e);
-                c.DistanceSum += d;
+                float d = !likeForLike && nearest.TryGetValue(c.Name, out var found) ? found : c.Person(_index).NearestDistance(face);
+                c.Distances.Add(d);
                 if (d < best)
                 {
                     best = d;
@@ -84,12 +96,18 @@ public sealed class ProbeEvidence
             }
             if (vote is not null) vote.Votes++;
         }
-        _frames.Add(e);
+        _frames.Add(face);
         _embeddingSum ??= new float[e.Length];
         for (int i = 0; i < e.Length; i++) _embeddingSum[i] += e[i];
         Accumulate(face.FaceSize, ref _sizeSum, ref _sizeCount);
         Accumulate(face.DetectorScore, ref _scoreSum, ref _scoreCount);
         Accumulate(face.EmbeddingNorm, ref _normSum, ref _normCount);
+        Accumulate(face.Sharpness, ref _sharpSum, ref _sharpCount);
+        if (face.GrayEmbedding is { } gray)
+        {
+            _graySum ??= new float[gray.Length];
+            for (int i = 0; i < gray.Length; i++) _graySum[i] += gray[i];
+        }
         Frames++;
     }
 
@@ -97,7 +115,7 @@ public sealed class ProbeEvidence
     {
         var c = new Candidate(name);
         // A person first seen on a later face: their distances on the earlier faces, computed exactly.
-        foreach (var f in _frames) c.DistanceSum += c.Person(_index).NearestDistance(f);
+        foreach (var f in _frames) c.Distances.Add(c.Person(_index).NearestDistance(f));
         _candidates.Add(name, c);
         _order.Add(c);
     }
@@ -106,8 +124,20 @@ public sealed class ProbeEvidence
     {
         private GalleryPerson? _person;
         public string Name { get; } = name;
-        public double DistanceSum { get; set; }
+
+        /// <summary>The candidate's distance on each frame, in frame order.</summary>
+        public List<float> Distances { get; } = [];
+
+        public double DistanceSum => Distances.Sum(d => (double)d);
         public int Votes { get; set; }
+
+        /// <summary>Mean of the best quarter of the per-frame distances (at least one).</summary>
+        public float BestDistance()
+        {
+            var sorted = Distances.Order().ToList();
+            int k = Math.Max(1, sorted.Count / 4);
+            return (float)sorted.Take(k).Average(d => (double)d);
+        }
 
         public GalleryPerson Person(IFaceIndex index) =>
             _person ??= index.Person(Name) ?? throw new InvalidOperationException($"{Name} was removed from the gallery during identification");
@@ -131,9 +161,10 @@ public sealed class ProbeEvidence
                 second = c;
             }
         }
-        var mean = (float[])_embeddingSum!.Clone();
-        EmbeddingDistance.L2Normalize(mean);
         var candidate = first!.Person(_index);
+        // The track's mean embedding meets the template like for like (a mostly grayscale person: the grayscale mean).
+        var mean = (float[])(_likeForLike && candidate.MostlyGray && _graySum is not null ? _graySum : _embeddingSum!).Clone();
+        EmbeddingDistance.L2Normalize(mean);
         var evidence = new IdentificationEvidence(
             NearestDistance: (float)(first.DistanceSum / Frames),
             SecondDistance: second is null ? float.PositiveInfinity : (float)(second.DistanceSum / Frames),
@@ -144,7 +175,9 @@ public sealed class ProbeEvidence
             DetectorScore: Mean(_scoreSum, _scoreCount),
             EmbeddingNorm: Mean(_normSum, _normCount),
             Frames: Frames,
-            VoteShare: (float)first.Votes / Frames);
+            VoteShare: (float)first.Votes / Frames,
+            BestDistance: first.BestDistance(),
+            Sharpness: Mean(_sharpSum, _sharpCount));
         return (evidence, first.Name, second?.Name);
     }
 
@@ -157,8 +190,8 @@ public sealed class ProbeEvidence
         ArgumentNullException.ThrowIfNull(rule);
         var (evidence, candidate, second) = Summarise();
         if (evidence is null) return Identification.Nobody;
-        float confidence = rule.Confidence(evidence);
-        return new Identification(confidence >= rule.Threshold ? candidate : null, confidence, evidence.NearestDistance, candidate, second, evidence.SecondDistance);
+        var (confidence, named, reason) = rule.Decide(evidence);
+        return new Identification(named ? candidate : null, confidence, evidence.NearestDistance, candidate, second, evidence.SecondDistance, reason);
     }
 
     private static void Accumulate(float value, ref double sum, ref int count)

@@ -17,36 +17,10 @@ public sealed record OpenSetScore(int FalseAlarms, int Detections)
 public static class OpenSetVideoEvaluation
 {
     public static OpenSetScore Evaluate(VideoTruth truth, string person, IEnumerable<VideoDetection> detections, int? frames = null,
-        float minIou = VideoEvaluation.DefaultIou)
-    {
-        ArgumentNullException.ThrowIfNull(truth);
-        ArgumentNullException.ThrowIfNull(detections);
-        var byFrame = detections.GroupBy(d => d.Frame).ToDictionary(g => g.Key, g => g.ToList());
-        int alarms = 0, seen = 0;
-        foreach (var frame in truth.Frames.Where(f => frames is null || f < frames))
-        {
-            if (!byFrame.TryGetValue(frame, out var found)) continue;
-            var used = new bool[found.Count];
-            foreach (var t in truth.InFrame(frame).Where(t => t.Person == person))
-            {
-                int best = -1;
-                float bestIou = minIou;
-                for (int i = 0; i < found.Count; i++)
-                {
-                    if (used[i]) continue;
-                    float iou = VideoEvaluation.Iou(found[i].Box, t.Box);
-                    if (iou >= bestIou)
-                    {
-                        bestIou = iou;
-                        best = i;
-                    }
-                }
-                if (best < 0) continue;
-                used[best] = true;
-                seen++;
-                if (found[best].Person is not null) alarms++;
-            }
-        }
-        return new OpenSetScore(alarms, seen);
-    }
+        float minIou = VideoEvaluation.DefaultIou) =>
+        Score(TruthFaceEvaluation.Match(truth, detections, person, frames, minIou));
+
+    /// <summary>The false alarms among a stranger's matched faces (<see cref="TruthFaceEvaluation.Match"/>).</summary>
+    public static OpenSetScore Score(IReadOnlyCollection<TruthFaceMatch> strangerFaces) =>
+        new(strangerFaces.Count(m => m.Detection.Person is not null), strangerFaces.Count);
 }

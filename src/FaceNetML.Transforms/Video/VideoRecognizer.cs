@@ -76,7 +76,11 @@ public sealed class VideoRecognizer
         Options = options ?? new VideoRecognizerOptions();
         Options.Validate();
         gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
+        _likeForLike = gallery.HasGrayFaces;
     }
+
+    /// <summary>Whether faces also need their grayscale embedding (the gallery holds grayscale photos); read once.</summary>
+    private readonly bool _likeForLike;
 
     public VideoRecognizerOptions Options { get; }
     public Gallery Gallery => _gallery;
@@ -183,7 +187,7 @@ public sealed class VideoRecognizer
     public IReadOnlyList<FaceObservation> Analyze(RgbImage frame)
     {
         // Tracks decide from their accumulated evidence; the per-frame answer is only needed without tracking.
-        return _pipeline.EmbedAll(frame, Options.MinFaceSize).Select(f =>
+        return _pipeline.EmbedAll(frame, Options.MinFaceSize, _likeForLike).Select(f =>
         {
             var probe = FaceProbe.From(f);
             return new FaceObservation(f.Face!.Box, probe, Options.Track ? Identification.Nobody : _gallery.Identify(probe));

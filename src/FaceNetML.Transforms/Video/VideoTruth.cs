@@ -27,11 +27,13 @@ public sealed record VideoDetection(int Frame, string? Person, RectangleF Box, f
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         using var w = new StreamWriter(path, false, new UTF8Encoding(false));
-        w.WriteLine("frame,person,x,y,width,height,distance");
+        w.WriteLine("frame,person,x,y,width,height,distance,confidence,reason");
         foreach (var d in detections)
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{d.Frame},{Csv(d.Label)},{d.Box.X:0.#},{d.Box.Y:0.#},{d.Box.Width:0.#},{d.Box.Height:0.#},{(float.IsFinite(d.Distance) ? d.Distance.ToString("0.####", CultureInfo.InvariantCulture) : "")}"));
+                $"{d.Frame},{Csv(d.Label)},{d.Box.X:0.#},{d.Box.Y:0.#},{d.Box.Width:0.#},{d.Box.Height:0.#},{Number(d.Distance)},{(d.Identity.Nearest is null ? "" : Number(d.Identity.Confidence))},{Csv(d.Person is null ? d.Identity.Reason ?? "" : "")}"));
     }
+
+    private static string Number(float v) => float.IsFinite(v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "";
 
     internal static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
 }

@@ -127,7 +127,7 @@ public sealed class IdentificationCliTests
         StringAssert.Contains(show.Stdout, "identification rule for mobilefacenet (calibrated)");
         StringAssert.Contains(show.Stdout, "nearestDistance");
         var showJson = CliRunner.Run("identify-rule", "show", "--json");
-        Assert.AreEqual("facenetml-identification-rule/1", showJson.Json.GetProperty("format").GetString());
+        Assert.AreEqual(FaceNetML.Recognition.IdentificationRule.FormatName, showJson.Json.GetProperty("format").GetString());
         Directory.Delete(dir, true);
     }
 }

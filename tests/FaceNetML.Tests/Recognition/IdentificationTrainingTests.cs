@@ -25,16 +25,20 @@ public sealed class IdentificationTrainingTests
     public static void Cleanup() => _pipeline?.Dispose();
 
     [TestMethod]
-    public void Bank_HasEnrolmentAndVideoLikeViewsOfRealFaces()
+    public void Bank_HasEnrolmentAndVideoLikeViewsOfRealFaces_WithTheirGrayscaleEmbeddings()
     {
         Assert.IsGreaterThan(140, _bank.Identities.Count);
         Assert.IsGreaterThan(100, _bank.Strangers.Count);
         var faces = _bank.Identities.SelectMany(i => i.Faces).ToList();
-        Assert.IsTrue(faces.All(f => f.EnrolColour.Length == 192 && f.EnrolGray.Length == 192));
-        var video = faces.Where(f => f.VideoProbe is not null).ToList();
-        Assert.IsGreaterThan(faces.Count / 2, video.Count, "most faces survive shrinking to 20-40 px");
-        // Shrunk so the face is 20-40 px (faces already that small stay as they are), then detected again.
-        Assert.IsGreaterThan(0.9 * video.Count, video.Count(f => f.VideoProbe!.FaceSize <= 44), "video-like faces are small");
+        Assert.IsTrue(faces.All(f => f.EnrolColour.Length == 192 && f.EnrolGray.Length == 192 && f.Degraded.Count == BankFace.Levels));
+        Assert.IsTrue(faces.All(f => f.Probe.GrayEmbedding is { Length: 192 } && float.IsFinite(f.Probe.Sharpness)), "probes carry grayscale embeddings and sharpness");
+        // The largest stratum (38-64 px) survives detection (the test pipeline detects faces of 20 px and more).
+        var large = faces.Where(f => f.Degraded[^1] is not null).ToList();
+        Assert.IsGreaterThan(faces.Count / 2, large.Count, "most faces survive shrinking to 38-64 px");
+        Assert.IsGreaterThan(0.9 * large.Count, large.Count(f => f.Degraded[^1]!.FaceSize <= 70), "video-like faces are small");
+        // Smaller, blurred and compressed faces hold less detail than the same faces as photographed.
+        double sharpPhoto = large.Average(f => f.Probe.Sharpness), sharpVideo = large.Average(f => f.Degraded[^1]!.Sharpness);
+        Assert.IsGreaterThan(sharpVideo, sharpPhoto, $"mean sharpness: photos {sharpPhoto:F2}, video-like {sharpVideo:F2}");
     }
 
     [TestMethod]
@@ -47,7 +51,9 @@ public sealed class IdentificationTrainingTests
 
         var options = new OpenSetTrialOptions { Galleries = 40, MaxPeople = 20, Seed = 3 };
         var trials = OpenSetTrials.Generate(calibration.Identities, calibration.Strangers, "mobilefacenet", 1.1f, options);
-        Assert.AreEqual(trials.Count(t => t.Mate), trials.Count(t => !t.Mate));
+        Assert.IsGreaterThan(100, trials.Count(t => t.Mate));
+        Assert.IsGreaterThan(100, trials.Count(t => !t.Mate));
+        Assert.IsTrue(trials.Any(t => t.Evidence.Frames > 5), "tracks as well as single faces");
         var rule = IdentificationRuleTrainer.Fit(new MLContext(3), trials, "mobilefacenet", options.MaxFrames, targetFpir: 0.05);
         var fit = new OpenSetMetrics(trials.Select(t => new OpenSetSearch(rule.Confidence(t.Evidence), t.Mate, t.Correct)).ToList());
         Assert.IsLessThanOrEqualTo(0.05, fit.FpirAt(rule.Threshold));
@@ -57,7 +63,8 @@ public sealed class IdentificationTrainingTests
         double strangers = test.Where(t => !t.Mate).Average(t => rule.Confidence(t.Evidence));
         Assert.IsGreaterThan(strangers + 0.3, right, $"held-out mean confidence: right answers {right:F3}, strangers {strangers:F3}");
         var held = new OpenSetMetrics(test.Select(t => new OpenSetSearch(rule.Confidence(t.Evidence), t.Mate, t.Correct)).ToList());
-        Assert.IsGreaterThan(0.5, held.DirAtFpir(0.05));
+        // Three probes in four are video-like (faces of 12-64 px, blurred, noised, compressed): far harder than photos.
+        Assert.IsGreaterThan(0.25, held.DirAtFpir(0.05), $"held-out DIR at FPIR 5%: {held.DirAtFpir(0.05):P1}");
     }
 
     [TestMethod]

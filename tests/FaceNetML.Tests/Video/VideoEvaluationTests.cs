@@ -1,3 +1,4 @@
+using FaceNetML.Recognition;
 using System.Drawing;
 using FaceNetML.Video;
 
@@ -94,11 +95,14 @@ public sealed class VideoEvaluationTests
     {
         var dir = TestData.TempDir("detcsv");
         var path = Path.Combine(dir, "d.csv");
-        VideoDetection.WriteCsv(path, [new VideoDetection(4, "Ann", new RectangleF(1, 2, 3.25f, 4), 0.91234f), new VideoDetection(4, null, new RectangleF(0, 0, 5, 5), 1.5f)]);
+        var small = new Identification(null, 0.93f, 1.05f, "Ann", "Bob", 1.2f, "too small: 19 px (needs 22)");
+        VideoDetection.WriteCsv(path, [new VideoDetection(4, "Ann", new RectangleF(1, 2, 3.25f, 4), 0.91234f, Identity: new("Ann", 0.97f, 0.91234f, "Ann", null, 2)),
+            new VideoDetection(4, null, new RectangleF(0, 0, 5, 5), 1.5f), new VideoDetection(5, null, new RectangleF(0, 0, 19, 19), 1.05f, Identity: small)]);
         var lines = File.ReadAllLines(path);
-        Assert.AreEqual("frame,person,x,y,width,height,distance", lines[0]);
-        Assert.AreEqual("4,Ann,1,2,3.2,4,0.9123", lines[1].Replace("3.3", "3.2"));
-        Assert.AreEqual("4,unknown,0,0,5,5,1.5", lines[2]);
+        Assert.AreEqual("frame,person,x,y,width,height,distance,confidence,reason", lines[0]);
+        Assert.AreEqual("4,Ann,1,2,3.2,4,0.9123,0.97,", lines[1].Replace("3.3", "3.2"));
+        Assert.AreEqual("4,unknown,0,0,5,5,1.5,,", lines[2]);
+        Assert.AreEqual("5,unknown,0,0,19,19,1.05,0.93,too small: 19 px (needs 22)", lines[3]);
         Directory.Delete(dir, true);
     }
 }

@@ -32,6 +32,8 @@ public sealed class ExactFaceIndex : IFaceIndex
 
     public GalleryPerson? Person(string name) => _byName.GetValueOrDefault(name);
 
+    public bool HasGrayFaces => _people.Any(p => p.Grayscale.Any(g => g));
+
     public IReadOnlyList<string> PersonNames() => [.. _people.Select(p => p.Name)];
 
     public int AddFaces(string person, IReadOnlyList<EnrolledFace> faces)
@@ -44,7 +46,7 @@ public sealed class ExactFaceIndex : IFaceIndex
             _people.Add(p);
             _byName.Add(person, p);
         }
-        foreach (var f in faces) p.Add(f.Embedding, f.Source);
+        foreach (var f in faces) p.Add(f.Embedding, f.Source, f.Gray);
         FaceCount += faces.Count;
         _matrix = null;
         return faces.Count;

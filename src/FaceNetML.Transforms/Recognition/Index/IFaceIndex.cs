@@ -26,6 +26,9 @@ public interface IFaceIndex : IDisposable
 
     int PersonCount { get; }
 
+    /// <summary>Whether any stored face came from a grayscale photo (probes then also need their grayscale embedding).</summary>
+    bool HasGrayFaces { get; }
+
     long FaceCount { get; }
 
     /// <summary>The <paramref name="k"/> nearest stored embeddings to a unit <paramref name="query"/>, nearest first

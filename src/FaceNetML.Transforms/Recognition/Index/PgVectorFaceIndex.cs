@@ -105,6 +105,14 @@ public sealed class PgVectorFaceIndex : IFaceIndex
             var missing = columns.Where(col => !have.ContainsKey(col)).ToList();
             if (missing.Count > 0)
                 throw new BadInputException($"{Location}: table '{table}' is not a FaceNetML gallery table (no column {string.Join(", ", missing)})");
+            if (table == _t) _grayColumn = have.ContainsKey("gray");
+        }
+        // Tables written before the grayscale flag get the column (every old face counts as colour).
+        if (!_grayColumn && !_readOnly)
+        {
+            using var alter = new NpgsqlCommand($"ALTER TABLE {_t} ADD COLUMN IF NOT EXISTS gray boolean NOT NULL DEFAULT false", c);
+            alter.ExecuteNonQuery();
+            _grayColumn = true;
         }
         using (var cmd = new NpgsqlCommand("SELECT udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'embedding'", c))
         {
@@ -135,7 +143,8 @@ public sealed class PgVectorFaceIndex : IFaceIndex
                 CREATE TABLE IF NOT EXISTS {_meta} (key text PRIMARY KEY, value text NOT NULL);
                 CREATE TABLE IF NOT EXISTS {_person} (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
                 CREATE TABLE IF NOT EXISTS {_t} (id bigserial PRIMARY KEY, person_id integer NOT NULL REFERENCES {_person}(id) ON DELETE CASCADE,
-                    source text NOT NULL, quality real, embedding vector({info.Dimension}) NOT NULL, UNIQUE (person_id, source));
+                    source text NOT NULL, quality real, embedding vector({info.Dimension}) NOT NULL, gray boolean NOT NULL DEFAULT false,
+                    UNIQUE (person_id, source));
                 CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops);
                 """);
             foreach (var (k, v) in new[] { ("model", info.Model), ("threshold", info.Threshold.ToString("R", CultureInfo.InvariantCulture)),
@@ -156,6 +165,13 @@ public sealed class PgVectorFaceIndex : IFaceIndex
     }
 
     public int PersonCount => _info is null ? 0 : Guard(() => (int)Scalar<long>($"SELECT count(*) FROM {_person}"));
+
+    public bool HasGrayFaces => _info is not null && _grayColumn && Guard(() => Scalar<bool>($"SELECT EXISTS (SELECT 1 FROM {_t} WHERE gray)"));
+
+    /// <summary>Whether the face table has the grayscale column (a read-only open of an older table may lack it).</summary>
+    private bool _grayColumn = true;
+
+    private string GrayColumn => _grayColumn ? "f.gray" : "false";
 
     public long FaceCount => _info is null ? 0 : Guard(() => Scalar<long>($"SELECT count(*) FROM {_t}"));
 
@@ -186,11 +202,11 @@ public sealed class PgVectorFaceIndex : IFaceIndex
         return Guard(() =>
         {
             using var c = Connect();
-            using var cmd = new NpgsqlCommand($"SELECT f.embedding, f.source FROM {_t} f JOIN {_person} p ON p.id = f.person_id WHERE p.name = $1 ORDER BY f.id", c);
+            using var cmd = new NpgsqlCommand($"SELECT f.embedding, f.source, {GrayColumn} FROM {_t} f JOIN {_person} p ON p.id = f.person_id WHERE p.name = $1 ORDER BY f.id", c);
             cmd.Parameters.AddWithValue(name);
             var p = new GalleryPerson(name);
             using (var r = cmd.ExecuteReader())
-                while (r.Read()) p.Add(r.GetFieldValue<Vector>(0).ToArray(), r.GetString(1));
+                while (r.Read()) p.Add(r.GetFieldValue<Vector>(0).ToArray(), r.GetString(1), r.GetBoolean(2));
             return p.Embeddings.Count == 0 ? null : p;
         });
     }
@@ -233,11 +249,12 @@ public sealed class PgVectorFaceIndex : IFaceIndex
             {
                 foreach (var f in faces)
                 {
-                    var cmd = new NpgsqlBatchCommand($"INSERT INTO {_t} (person_id, source, quality, embedding) VALUES ($1, $2, $3, $4) ON CONFLICT (person_id, source) DO NOTHING");
+                    var cmd = new NpgsqlBatchCommand($"INSERT INTO {_t} (person_id, source, quality, embedding, gray) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, source) DO NOTHING");
                     cmd.Parameters.Add(new NpgsqlParameter { Value = id });
                     cmd.Parameters.Add(new NpgsqlParameter { Value = f.Source });
                     cmd.Parameters.Add(new NpgsqlParameter { Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real });
                     cmd.Parameters.Add(new NpgsqlParameter { Value = new Vector(f.Embedding) });
+                    cmd.Parameters.Add(new NpgsqlParameter { Value = f.Gray });
                     batch.BatchCommands.Add(cmd);
                 }
                 batch.ExecuteNonQuery();

@@ -107,9 +107,11 @@ public sealed class USearchFaceIndex : IFaceIndex
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS person (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
                 CREATE TABLE IF NOT EXISTS face (id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES person(id),
-                    source TEXT NOT NULL, quality REAL, embedding BLOB NOT NULL, UNIQUE (person_id, source));
+                    source TEXT NOT NULL, quality REAL, embedding BLOB NOT NULL, gray INTEGER NOT NULL DEFAULT 0, UNIQUE (person_id, source));
                 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
                 """);
+            // Sidecars written before the grayscale flag get the column (every old face counts as colour).
+            if (!HasGrayColumn()) Exec("ALTER TABLE face ADD COLUMN gray INTEGER NOT NULL DEFAULT 0");
         }
         var meta = new Dictionary<string, string>(StringComparer.Ordinal);
         try
@@ -239,12 +241,35 @@ public sealed class USearchFaceIndex : IFaceIndex
         var p = new GalleryPerson(name);
         lock (_writeLock)
         {
-            using var cmd = Command("SELECT embedding, source FROM face WHERE person_id = $p ORDER BY id");
+            using var cmd = Command($"SELECT embedding, source, {GrayColumn} FROM face WHERE person_id = $p ORDER BY id");
             cmd.Parameters.AddWithValue("$p", id);
             using var r = cmd.ExecuteReader();
-            while (r.Read()) p.Add(FromBlob((byte[])r[0]), r.GetString(1));
+            while (r.Read()) p.Add(FromBlob((byte[])r[0]), r.GetString(1), r.GetInt64(2) != 0);
         }
         return p.Embeddings.Count == 0 ? null : p;
+    }
+
+    public bool HasGrayFaces
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                using var cmd = Command($"SELECT EXISTS (SELECT 1 FROM face WHERE {GrayColumn} != 0)");
+                return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0;
+            }
+        }
+    }
+
+    /// <summary>The grayscale flag in queries: the column, or 0 in a read-only sidecar written before it existed.</summary>
+    private string GrayColumn => _grayColumn ??= HasGrayColumn() ? "gray" : "0";
+
+    private string? _grayColumn;
+
+    private bool HasGrayColumn()
+    {
+        using var cmd = Command("SELECT count(*) FROM pragma_table_info('face') WHERE name = 'gray'");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0;
     }
 
     public IReadOnlyList<string> PersonNames() => [.. _personName.OfType<string>()];
@@ -266,11 +291,12 @@ public sealed class USearchFaceIndex : IFaceIndex
                 var un = upsert.Parameters.Add("$n", SqliteType.Text);
                 using var select = Command("SELECT id FROM person WHERE name = $n", tx);
                 var sn = select.Parameters.Add("$n", SqliteType.Text);
-                using var insert = Command("INSERT INTO face (person_id, source, quality, embedding) VALUES ($p, $s, $q, $e) ON CONFLICT (person_id, source) DO NOTHING RETURNING id", tx);
+                using var insert = Command("INSERT INTO face (person_id, source, quality, embedding, gray) VALUES ($p, $s, $q, $e, $g) ON CONFLICT (person_id, source) DO NOTHING RETURNING id", tx);
                 var p = insert.Parameters.Add("$p", SqliteType.Integer);
                 var s = insert.Parameters.Add("$s", SqliteType.Text);
                 var q = insert.Parameters.Add("$q", SqliteType.Real);
                 var e = insert.Parameters.Add("$e", SqliteType.Blob);
+                var g = insert.Parameters.Add("$g", SqliteType.Integer);
                 foreach (var (person, faces) in people)
                 {
                     if (faces.Count == 0) continue;
@@ -287,6 +313,7 @@ public sealed class USearchFaceIndex : IFaceIndex
                         s.Value = f.Source;
                         q.Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value;
                         e.Value = ToBlob(f.Embedding);
+                        g.Value = f.Gray ? 1 : 0;
                         if (insert.ExecuteScalar() is long id)
                         {
                             added.Add((id, f.Embedding));
