@@ -130,6 +130,20 @@ public sealed class FrFeatureImportTests
     }
 
     [TestMethod]
+    public void FusionsWithFrFeatureResolveWithTheirWeights()
+    {
+        var dlib = FaceModels.Parse("fr-feature+dlib-resnet").Resolve(TestModels.Store);
+        Assert.AreEqual(ModelFusion.FrFeatureDlib, dlib.Fusion);
+        Assert.AreEqual(512 + 128, dlib.Manifest.EmbeddingSize);
+        Assert.AreEqual(0.92f, dlib.Manifest.DefaultThreshold);
+        // A pair not learned: even weight, threshold from the two models' own.
+        var mfn = FaceModels.Parse("mobilefacenet+fr-feature").Resolve(TestModels.Store);
+        Assert.AreEqual(0.5f, mfn.Fusion!.Weight);
+        Assert.AreEqual(MathF.Sqrt(0.5f * 1.10f * 1.10f + 0.5f * 1.22f * 1.22f), mfn.Manifest.DefaultThreshold, 1e-5f);
+        Assert.AreEqual(192 + 512, mfn.Manifest.EmbeddingSize);
+    }
+
+    [TestMethod]
     public void ObamasTwoPhotosAreNearerThanObamaAndBiden()
     {
         using var pipeline = new FacePipeline(new FacePipelineOptions { Model = FaceModels.FrFeature, Store = TestModels.Store, Parallelism = 1 });
