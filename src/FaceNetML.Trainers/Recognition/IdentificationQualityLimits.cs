@@ -91,11 +91,14 @@ public sealed record IdentificationQualityLimits(float Threshold, float MinFaceS
     /// <summary>
     /// The smallest size from which faces have shown themselves worth identifying: walking down from the largest fine size
     /// bin, bins are merged until they hold enough trials to judge, and the walk stops at the first that names too few
-    /// people; sizes below it, or below the last bin with enough trials, are too small.
+    /// people; sizes below it, or below the last bin with enough trials, are too small. Trials without face sizes (an
+    /// embedding alone) give no limit.
     /// </summary>
     private static float MinUsefulSize(List<(IdentificationTrial Trial, float Score)> scored, double targetFpir)
     {
-        float limit = FineSizeEdges[^1];
+        if (!scored.Any(s => float.IsFinite(s.Trial.Evidence.FaceSize))) return 0;
+        float limit = 0; // nothing judged: no evidence for a limit
+        bool judged = false;
         var pending = new List<(IdentificationTrial Trial, float Score)>();
         float upper = float.PositiveInfinity;
         for (int i = FineSizeEdges.Count - 1; i >= 0; i--)
@@ -105,7 +108,8 @@ public sealed record IdentificationQualityLimits(float Threshold, float MinFaceS
             if (i == FineSizeEdges.Count - 1) pending.AddRange(scored.Where(s => s.Trial.Evidence.FaceSize >= hi));
             pending.AddRange(scored.Where(s => s.Trial.Evidence.FaceSize >= lo && s.Trial.Evidence.FaceSize < hi));
             if (UsefulDir(pending, targetFpir) is not { } dir) continue;
-            if (dir < MinUsefulDir) return upper;
+            if (dir < MinUsefulDir) return judged ? upper : hi;
+            judged = true;
             limit = lo;
             upper = lo;
             pending.Clear();
