@@ -158,7 +158,7 @@ internal static class EvalCommand
                     dirAtFpir1e3 = CliContext.Round(r.DirAtFpir(0.001)),
                     atThreshold = new { threshold = CliContext.Round(result.RuleUsed.Threshold), fpir = CliContext.Round(result.FpirAtThreshold), dir = CliContext.Round(result.DirAtThreshold) },
                     distanceOnly = new { dirAtFpir1e2 = CliContext.Round(d.DirAtFpir(0.01)), dirAtFpir1e3 = CliContext.Round(d.DirAtFpir(0.001)) },
-                    atRule = new { fpir = CliContext.Round(result.FpirAtRule), dir = CliContext.Round(result.DirAtRule), wrongName = CliContext.Round(result.WrongNameAtRule) },
+                    atRule = new { fpir = CliContext.Round(result.AtRule.FpirAtRule), dir = CliContext.Round(result.AtRule.DirAtRule), wrongName = CliContext.Round(result.AtRule.WrongNameAtRule) },
                     bySize = result.BySize.Select(SizeRow),
                     notCounted = result.Errors.Count,
                     ruleCalibrated = result.RuleUsed.Calibrated,
@@ -172,7 +172,7 @@ internal static class EvalCommand
                 Console.WriteLine($"  DIR @ FPIR = 1%       {r.DirAtFpir(0.01) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.01) * 100:F2}%)");
                 Console.WriteLine($"  DIR @ FPIR = 0.1%     {r.DirAtFpir(0.001) * 100:F2}%   (nearest distance alone {d.DirAtFpir(0.001) * 100:F2}%)");
                 Console.WriteLine($"  at the rule's threshold {result.RuleUsed.Threshold:F4}: FPIR {result.FpirAtThreshold * 100:F2}%, DIR {result.DirAtThreshold * 100:F2}%");
-                Console.WriteLine($"  the rule's decisions (quality limits, size-bin thresholds): FPIR {result.FpirAtRule:P2}, DIR {result.DirAtRule:P2}, wrong name {result.WrongNameAtRule:P2}");
+                Console.WriteLine($"  the rule's decisions (quality limits, size-bin thresholds): FPIR {result.AtRule.FpirAtRule:P2}, DIR {result.AtRule.DirAtRule:P2}, wrong name {result.AtRule.WrongNameAtRule:P2}");
                 foreach (var b in result.BySize)
                     Console.WriteLine($"    faces {b.Bin} px: {b.Mates} mate / {b.NonMates} stranger searches; DIR @ FPIR 1% {(b.DirAtFpir1 is { } x ? x.ToString("P2") : "-")}; "
                         + $"rule: FPIR {b.FpirAtRule:P2}, DIR {b.DirAtRule:P2}, wrong name {b.WrongNameAtRule:P2}, unknown (quality) {b.UnknownForQuality:P2}");

@@ -9,9 +9,8 @@ namespace FaceNetML.Trainers.Recognition;
 /// <remarks>
 /// A size (or sharpness) bin is worth identifying when, at its own threshold for the target false-positive
 /// identification rate, the rule names at least <see cref="MinUsefulDir"/> of the enrolled people it is shown: below that,
-/// a name is nearly always a guess, and "unknown: too small" is the honest answer. Thresholds hold the target with a
-/// margin of one standard deviation of the false-alarm count (<see cref="ConservativeThreshold"/>), so that the rate
-/// holds on new people too, not only on the trials that set it.
+/// a name is nearly always a guess, and "unknown: too small" is the honest answer. Each threshold is the lowest
+/// confidence that names no more than the target share of the bin's strangers (<see cref="ThresholdAtTarget"/>).
 /// </remarks>
 public sealed record IdentificationQualityLimits(float Threshold, float MinFaceSize, float MinSharpness, float[] SizeBinEdges, float[] SizeBinThresholds,
     int LongTrackFrames, float TrackMinFaceSize, float[] TrackSizeBinThresholds)
@@ -30,9 +29,6 @@ public sealed record IdentificationQualityLimits(float Threshold, float MinFaceS
 
     /// <summary>Fewest non-mate trials for a bin's own threshold (else the overall one) or verdict (else it is not judged).</summary>
     public const int MinNonMates = 150;
-
-    /// <summary>Standard deviations of the false-alarm count kept below the target when a threshold is chosen.</summary>
-    public static double MarginSigmas { get; set; } = 0;
 
     /// <summary>Sharpness bins (quantiles of the trials above the size limit) searched for the softest useful faces.</summary>
     public const int SharpnessBins = 10;
@@ -68,14 +64,14 @@ public sealed record IdentificationQualityLimits(float Threshold, float MinFaceS
         }
         scored.RemoveAll(s => s.Trial.Evidence.Sharpness < minSharpness);
 
-        float overall = ConservativeThreshold(scored, targetFpir) ?? 1 - 1e-6f;
+        float overall = ThresholdAtTarget(scored, targetFpir) ?? 1 - 1e-6f;
         float[] BinThresholds(List<(IdentificationTrial Trial, float Score)> group, float fallback)
         {
             var thresholds = new float[SizeBins.Count + 1];
             for (int b = 0; b < thresholds.Length; b++)
             {
                 var bin = group.Where(s => SizeBinFigures.In(b, s.Trial.Evidence.FaceSize)).ToList();
-                thresholds[b] = bin.Count(s => !s.Trial.Mate) >= MinNonMates ? ConservativeThreshold(bin, targetFpir) ?? fallback : fallback;
+                thresholds[b] = bin.Count(s => !s.Trial.Mate) >= MinNonMates ? ThresholdAtTarget(bin, targetFpir) ?? fallback : fallback;
             }
             return thresholds;
         }
@@ -84,8 +80,8 @@ public sealed record IdentificationQualityLimits(float Threshold, float MinFaceS
         return longTrackFrames == int.MaxValue
             ? new IdentificationQualityLimits(overall, minSize, minSharpness, [.. SizeBins], BinThresholds(scored, overall), 0, 0, [])
             : new IdentificationQualityLimits(overall, minSize, minSharpness, [.. SizeBins],
-                BinThresholds(shortKept, ConservativeThreshold(shortKept, targetFpir) ?? overall),
-                longTrackFrames, trackMinSize, BinThresholds(longKept, ConservativeThreshold(longKept, targetFpir) ?? overall));
+                BinThresholds(shortKept, ThresholdAtTarget(shortKept, targetFpir) ?? overall),
+                longTrackFrames, trackMinSize, BinThresholds(longKept, ThresholdAtTarget(longKept, targetFpir) ?? overall));
     }
 
     /// <summary>
@@ -119,24 +115,24 @@ public sealed record IdentificationQualityLimits(float Threshold, float MinFaceS
 
     /// <summary>
     /// The lowest confidence at which the non-mates of <paramref name="scored"/> are named at most
-    /// <c>floor(target·n − sqrt(target·n))</c> times (the target count less one standard deviation); null without non-mates.
+    /// <c>floor(target·n)</c> times; null without non-mates. (<see cref="OpenSetMetrics.ThresholdAt"/> does the same for a
+    /// set that also holds mate searches; a bin may hold none.)
     /// </summary>
-    public static float? ConservativeThreshold(IReadOnlyCollection<(IdentificationTrial Trial, float Score)> scored, double targetFpir)
+    public static float? ThresholdAtTarget(IReadOnlyCollection<(IdentificationTrial Trial, float Score)> scored, double targetFpir)
     {
         var nonMates = scored.Where(s => !s.Trial.Mate).Select(s => s.Score).OrderDescending().ToList();
         if (nonMates.Count == 0) return null;
-        double expected = targetFpir * nonMates.Count;
-        int allowed = Math.Max(0, (int)Math.Floor(expected - MarginSigmas * Math.Sqrt(expected)));
+        int allowed = Math.Max(0, (int)Math.Floor(targetFpir * nonMates.Count));
         float t = allowed >= nonMates.Count ? 1e-6f : MathF.BitIncrement(nonMates[allowed]);
         return Math.Clamp(t, 1e-6f, 1 - 1e-6f);
     }
 
-    /// <summary>DIR of a bin at its own conservative threshold; null when the bin is too thin to judge.</summary>
+    /// <summary>DIR of a bin at its own threshold for the target; null when the bin is too thin to judge.</summary>
     private static double? UsefulDir(List<(IdentificationTrial Trial, float Score)> bin, double targetFpir)
     {
         int mates = bin.Count(s => s.Trial.Mate);
         if (mates < MinNonMates / 3 || bin.Count - mates < MinNonMates) return null;
-        float t = ConservativeThreshold(bin, targetFpir)!.Value;
+        float t = ThresholdAtTarget(bin, targetFpir)!.Value;
         return (double)bin.Count(s => s.Trial.Mate && s.Trial.Correct && s.Score >= t) / mates;
     }
 }

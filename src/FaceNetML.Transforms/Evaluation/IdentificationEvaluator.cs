@@ -15,9 +15,10 @@ public sealed record IdentificationEvaluation(
 
     /// <summary>What the rule's own decisions (quality limits and size-bin thresholds included) did: strangers named,
     /// enrolled people named correctly, and enrolled people named as someone else.</summary>
-    public double FpirAtRule => (double)Decisions.Count(d => !d.Mate && d.Named) / Math.Max(1, Decisions.Count(d => !d.Mate));
-    public double DirAtRule => (double)Decisions.Count(d => d.Mate && d.Correct && d.Named) / Math.Max(1, Decisions.Count(d => d.Mate));
-    public double WrongNameAtRule => (double)Decisions.Count(d => d.Mate && !d.Correct && d.Named) / Math.Max(1, Decisions.Count(d => d.Mate));
+    /// <remarks><see cref="Rule"/> already required both mate and stranger searches, so the figures exist.</remarks>
+    public SizeBinFigures AtRule => _atRule ??= SizeBinFigures.Of("all", Decisions)!;
+
+    private SizeBinFigures? _atRule;
 
     /// <summary>The figures per face-size bin.</summary>
     public IReadOnlyList<SizeBinFigures> BySize => SizeBinFigures.Measure(Decisions);
@@ -81,7 +82,7 @@ public static class IdentificationEvaluator
             bool correct = mate && id.Nearest == probes[i].Person;
             rule.Add(new OpenSetSearch(id.Confidence, mate, correct));
             distance.Add(new OpenSetSearch(-id.Distance, mate, correct));
-            decisions.Add(new DecidedSearch(probe.FaceSize, id.Confidence, mate, correct, id.IsKnown, id.Reason?.StartsWith("too ", StringComparison.Ordinal) == true));
+            decisions.Add(new DecidedSearch(probe.FaceSize, id.Confidence, mate, correct, id.IsKnown, id.UnknownForQuality));
         }
         return new IdentificationEvaluation(new OpenSetMetrics(rule), new OpenSetMetrics(distance), gallery.Rule, results.Count, errors, decisions);
     }

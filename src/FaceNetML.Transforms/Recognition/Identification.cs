@@ -18,6 +18,10 @@ public readonly record struct Identification(string? Person, float Confidence, f
 {
     public bool IsKnown => Person is not null;
 
+    /// <summary>Unknown because the face was too small or too soft to identify (<see cref="IdentificationRule.QualityProblem"/>),
+    /// whatever its distances.</summary>
+    public bool UnknownForQuality => Person is null && Reason?.StartsWith(IdentificationRule.QualityReasonPrefix, StringComparison.Ordinal) == true;
+
     /// <summary>The answer for an empty gallery.</summary>
     public static Identification Nobody { get; } = new(null, 0, float.PositiveInfinity, null, null, float.PositiveInfinity);
 }

@@ -152,6 +152,9 @@ public sealed class IdentificationRule
         return IsLongTrack(frames) ? TrackSizeBinThresholds[bin] : SizeBinThresholds[bin];
     }
 
+    /// <summary>How every reason of <see cref="QualityProblem"/> begins ("too small: ...", "too soft: ...").</summary>
+    public const string QualityReasonPrefix = "too ";
+
     /// <summary>Why evidence cannot be identified at all, whatever its distances ("too small: 19 px"), or null.</summary>
     public string? QualityProblem(IdentificationEvidence evidence)
     {

@@ -87,7 +87,7 @@ public sealed class ProbeEvidence
             foreach (var c in _order)
             {
                 float d = !likeForLike && nearest.TryGetValue(c.Name, out var found) ? found : c.Person(_index).NearestDistance(face);
-                c.Distances.Add(d);
+                c.Add(d);
                 if (d < best)
                 {
                     best = d;
@@ -115,7 +115,7 @@ public sealed class ProbeEvidence
     {
         var c = new Candidate(name);
         // A person first seen on a later face: their distances on the earlier faces, computed exactly.
-        foreach (var f in _frames) c.Distances.Add(c.Person(_index).NearestDistance(f));
+        foreach (var f in _frames) c.Add(c.Person(_index).NearestDistance(f));
         _candidates.Add(name, c);
         _order.Add(c);
     }
@@ -126,15 +126,22 @@ public sealed class ProbeEvidence
         public string Name { get; } = name;
 
         /// <summary>The candidate's distance on each frame, in frame order.</summary>
-        public List<float> Distances { get; } = [];
+        private readonly List<float> _distances = [];
 
-        public double DistanceSum => Distances.Sum(d => (double)d);
+        /// <summary>The sum of <see cref="Add"/>ed distances, kept as they come (Summarise runs after every frame).</summary>
+        public double DistanceSum { get; private set; }
+
+        public void Add(float distance)
+        {
+            _distances.Add(distance);
+            DistanceSum += distance;
+        }
         public int Votes { get; set; }
 
         /// <summary>Mean of the best quarter of the per-frame distances (at least one).</summary>
         public float BestDistance()
         {
-            var sorted = Distances.Order().ToList();
+            var sorted = _distances.Order().ToList();
             int k = Math.Max(1, sorted.Count / 4);
             return (float)sorted.Take(k).Average(d => (double)d);
         }

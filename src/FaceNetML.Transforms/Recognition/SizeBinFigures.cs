@@ -28,18 +28,23 @@ public sealed record SizeBinFigures(string Bin, int Mates, int NonMates, double?
         ArgumentNullException.ThrowIfNull(searches);
         var result = new List<SizeBinFigures>();
         for (int b = 0; b <= Edges.Count; b++)
-        {
-            var bin = searches.Where(s => In(b, s.FaceSize)).ToList();
-            int mates = bin.Count(s => s.Mate), nonMates = bin.Count - mates;
-            if (mates == 0 || nonMates == 0) continue;
-            var metrics = new OpenSetMetrics(bin.Select(s => new OpenSetSearch(s.Confidence, s.Mate, s.Correct)).ToList());
-            result.Add(new SizeBinFigures(Name(b), mates, nonMates,
-                DirAtFpir1: nonMates >= 100 ? metrics.DirAtFpir(0.01) : null,
-                FpirAtRule: (double)bin.Count(s => !s.Mate && s.Named) / nonMates,
-                DirAtRule: (double)bin.Count(s => s.Mate && s.Correct && s.Named) / mates,
-                WrongNameAtRule: (double)bin.Count(s => s.Mate && !s.Correct && s.Named) / mates,
-                UnknownForQuality: (double)bin.Count(s => s.UnknownForQuality) / bin.Count));
-        }
+            if (Of(Name(b), searches.Where(s => In(b, s.FaceSize)).ToList()) is { } figures) result.Add(figures);
         return result;
+    }
+
+    /// <summary>The figures of one set of searches (a bin, or all of them) named <paramref name="name"/>; null without both
+    /// mate and non-mate searches.</summary>
+    public static SizeBinFigures? Of(string name, IReadOnlyList<DecidedSearch> searches)
+    {
+        ArgumentNullException.ThrowIfNull(searches);
+        int mates = searches.Count(s => s.Mate), nonMates = searches.Count - mates;
+        if (mates == 0 || nonMates == 0) return null;
+        var metrics = new OpenSetMetrics(searches.Select(s => new OpenSetSearch(s.Confidence, s.Mate, s.Correct)).ToList());
+        return new SizeBinFigures(name, mates, nonMates,
+            DirAtFpir1: nonMates >= 100 ? metrics.DirAtFpir(0.01) : null,
+            FpirAtRule: (double)searches.Count(s => !s.Mate && s.Named) / nonMates,
+            DirAtRule: (double)searches.Count(s => s.Mate && s.Correct && s.Named) / mates,
+            WrongNameAtRule: (double)searches.Count(s => s.Mate && !s.Correct && s.Named) / mates,
+            UnknownForQuality: (double)searches.Count(s => s.UnknownForQuality) / searches.Count);
     }
 }

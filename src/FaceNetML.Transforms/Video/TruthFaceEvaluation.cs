@@ -76,7 +76,7 @@ public static class TruthFaceEvaluation
             else
             {
                 unknown++;
-                if (d.Identity.Reason?.StartsWith("too ", StringComparison.Ordinal) == true) quality++;
+                if (d.Identity.UnknownForQuality) quality++;
             }
             if (d.Identity.Nearest == m.Truth.Person) nearest++;
         }
