@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using Cloud.Unum.USearch;
 using Microsoft.Data.Sqlite;
@@ -23,7 +22,7 @@ public sealed class USearchFaceIndex : IFaceIndex
     private readonly SqliteConnection _db;
     private readonly bool _readOnly;
     private readonly object _writeLock = new();
-    private USearchIndex? _hnsw;
+    private HnswGraph? _hnsw;
     private GalleryInfo? _info;
     private ScalarKind _scalar;
     private readonly Dictionary<long, int> _faceOwner = [];
@@ -56,7 +55,7 @@ public sealed class USearchFaceIndex : IFaceIndex
     public long FaceCount => _faceOwner.Count;
 
     public long ApproximateBytes =>
-        (File.Exists(IndexPath) && !_dirty ? new FileInfo(IndexPath).Length : (long)(_hnsw?.Size() ?? 0) * EstimatedBytesPerVector())
+        (File.Exists(IndexPath) && !_dirty ? new FileInfo(IndexPath).Length : (long)(_hnsw?.Size ?? 0) * EstimatedBytesPerVector())
         + (File.Exists(SidecarPath) ? new FileInfo(SidecarPath).Length : 0);
 
     /// <summary>Opens (or, unless <paramref name="readOnly"/>, creates) the gallery at <paramref name="path"/>.</summary>
@@ -149,9 +148,8 @@ public sealed class USearchFaceIndex : IFaceIndex
         if (_info is null) return;
         if (fresh)
         {
-            _hnsw = new USearchIndex(IndexPath, view: _readOnly);
-            SetExpansionSearch(_hnsw);
-            if ((long)_hnsw.Size() == _faceOwner.Count) return;
+            _hnsw = HnswGraph.Open(IndexPath, view: _readOnly, _info.Dimension, _scalar, Connectivity, ExpansionAdd, ExpansionSearch);
+            if ((long)_hnsw.Size == _faceOwner.Count) return;
             _hnsw.Dispose();
             _hnsw = null;
         }
@@ -163,7 +161,7 @@ public sealed class USearchFaceIndex : IFaceIndex
     {
         _hnsw?.Dispose();
         _hnsw = NewHnsw(_info!.Dimension, _scalar);
-        Reserve(_hnsw, (ulong)Math.Max(16, _faceOwner.Count));
+        _hnsw.Reserve((ulong)Math.Max(16, _faceOwner.Count));
         var rows = new List<(long Id, float[] E)>(_faceOwner.Count);
         using (var cmd = Command("SELECT id, embedding FROM face"))
         using (var r = cmd.ExecuteReader())
@@ -172,17 +170,7 @@ public sealed class USearchFaceIndex : IFaceIndex
         _dirty = true;
     }
 
-    private void AddParallel(IReadOnlyList<(long Id, float[] E)> rows)
-    {
-        var hnsw = _hnsw!;
-        if (rows.Count < 256 || !_canReserve)
-        {
-            foreach (var (id, e) in rows) hnsw.Add((ulong)id, e);
-            return;
-        }
-        Reserve(hnsw, hnsw.Size() + (ulong)rows.Count + 16);
-        Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => hnsw.Add((ulong)rows[i].Id, rows[i].E));
-    }
+    private void AddParallel(IReadOnlyList<(long Id, float[] E)> rows) => _hnsw!.AddParallel(rows);
 
     public void Initialise(GalleryInfo info)
     {
@@ -208,7 +196,8 @@ public sealed class USearchFaceIndex : IFaceIndex
     {
         if (_hnsw is null || k <= 0 || _faceOwner.Count == 0) return [];
         var q = query.ToArray();
-        int found = _hnsw.Search(q, k, out var keys, out var distances);
+        var (keys, distances) = _hnsw.Search(q, k);
+        int found = keys.Length;
         if (_scalar != ScalarKind.Float32) return Rerank(q, keys, found);
         var result = new List<FaceMatch>(found);
         for (int i = 0; i < found; i++)
@@ -409,22 +398,8 @@ public sealed class USearchFaceIndex : IFaceIndex
 
     private long EstimatedBytesPerVector() => (_info?.Dimension ?? 0) * (_scalar switch { ScalarKind.Float32 => 4, ScalarKind.Float16 => 2, _ => 1 }) + (long)Connectivity * 2 * 4;
 
-    private static USearchIndex NewHnsw(int dimension, ScalarKind scalar)
-    {
-        var index = new USearchIndex(MetricKind.L2sq, scalar, (ulong)dimension, Connectivity, ExpansionAdd, ExpansionSearch, false);
-        SetExpansionSearch(index);
-        return index;
-    }
-
-    [DllImport("libusearch_c", EntryPoint = "usearch_change_expansion_search")]
-    private static extern void NativeChangeExpansionSearch(IntPtr index, UIntPtr expansion, out IntPtr error);
-
-    private static void SetExpansionSearch(USearchIndex index)
-    {
-        if (!_canReserve) return;
-        NativeChangeExpansionSearch((IntPtr)HandleField!.GetValue(index)!, (UIntPtr)ExpansionSearch, out var error);
-        if (error != IntPtr.Zero) throw new USearchException("usearch_change_expansion_search failed: " + Marshal.PtrToStringAnsi(error));
-    }
+    private static HnswGraph NewHnsw(int dimension, ScalarKind scalar) =>
+        HnswGraph.Create(dimension, scalar, Connectivity, ExpansionAdd, ExpansionSearch);
 
     private static ScalarKind ParseScalar(string s) => s.ToLowerInvariant() switch
     {
@@ -453,20 +428,4 @@ public sealed class USearchFaceIndex : IFaceIndex
     internal static byte[] ToBlob(float[] e) => MemoryMarshal.AsBytes(e.AsSpan()).ToArray();
 
     internal static float[] FromBlob(byte[] b) => MemoryMarshal.Cast<byte, float>(b).ToArray();
-
-    // The C# binding grows capacity itself before each single-threaded add, which would race under parallel adds;
-    // reserving the whole capacity up front (usearch_reserve of the C API) lets USearch's own thread-safe add run on
-    // every core.
-    private static readonly FieldInfo? HandleField = typeof(USearchIndex).GetField("_index", BindingFlags.NonPublic | BindingFlags.Instance);
-    private static readonly bool _canReserve = HandleField?.FieldType == typeof(IntPtr);
-
-    [DllImport("libusearch_c", EntryPoint = "usearch_reserve")]
-    private static extern void NativeReserve(IntPtr index, UIntPtr capacity, out IntPtr error);
-
-    private static void Reserve(USearchIndex index, ulong capacity)
-    {
-        if (!_canReserve || index.Capacity() >= capacity) return;
-        NativeReserve((IntPtr)HandleField!.GetValue(index)!, (UIntPtr)capacity, out var error);
-        if (error != IntPtr.Zero) throw new USearchException("usearch_reserve failed: " + Marshal.PtrToStringAnsi(error));
-    }
 }
