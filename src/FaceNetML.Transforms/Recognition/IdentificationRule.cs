@@ -33,7 +33,7 @@ public sealed class IdentificationRule
         float threshold, int maxFrames, bool calibrated = true, double targetFpir = double.NaN, string? trainedOn = null,
         IReadOnlyDictionary<string, double>? heldOut = null, float minFaceSize = 0, float minSharpness = float.NegativeInfinity,
         float[]? sizeBinEdges = null, float[]? sizeBinThresholds = null, int longTrackFrames = 0, float trackMinFaceSize = 0,
-        float[]? trackSizeBinThresholds = null)
+        float[]? trackSizeBinThresholds = null, float? distanceThreshold = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         ArgumentNullException.ThrowIfNull(features);
@@ -65,6 +65,7 @@ public sealed class IdentificationRule
         if (trackSizeBinThresholds.Any(t => !(t > 0 && t < 1)))
             throw new ArgumentException("the rule's track size-bin thresholds must lie in (0, 1)");
         if (!(trackMinFaceSize >= 0) || float.IsPositiveInfinity(trackMinFaceSize)) throw new ArgumentException($"trackMinFaceSize must be a size >= 0, got {trackMinFaceSize}");
+        if (distanceThreshold is { } dt && (!(dt > 0) || !float.IsFinite(dt))) throw new ArgumentException($"distanceThreshold must be a positive distance, got {dt}");
         Model = model;
         Features = [.. features];
         Mean = mean;
@@ -84,6 +85,9 @@ public sealed class IdentificationRule
         LongTrackFrames = longTrackFrames;
         TrackMinFaceSize = trackMinFaceSize;
         TrackSizeBinThresholds = trackSizeBinThresholds;
+        // Distance-only rules stored before the threshold was kept: the threshold is where their log-odds cross zero.
+        DistanceThreshold = distanceThreshold
+            ?? (!calibrated && weights[0] < 0 && weights.Skip(1).All(w => w == 0) ? -bias / weights[0] : null);
     }
 
     public string Format => FormatName;
@@ -129,6 +133,10 @@ public sealed class IdentificationRule
 
     /// <summary>The naming threshold of each size bin (one more than <see cref="SizeBinEdges"/>); faces of unknown size use <see cref="Threshold"/>.</summary>
     public float[] SizeBinThresholds { get; }
+
+    /// <summary>The distance-only rule (<see cref="DistanceOnly"/>) names the candidate when its distance is below this,
+    /// the same comparison (<see cref="Verification.VerificationRule.IsSamePerson"/>) as verification; null for learnt rules.</summary>
+    public float? DistanceThreshold { get; }
 
     /// <summary>Tracks of at least this many faces use <see cref="TrackMinFaceSize"/> and <see cref="TrackSizeBinThresholds"/>
     /// (0: no separate limits for tracks).</summary>
@@ -177,6 +185,10 @@ public sealed class IdentificationRule
     {
         float confidence = Confidence(evidence);
         if (QualityProblem(evidence) is { } problem) return (confidence, false, problem);
+        if (DistanceThreshold is { } distanceThreshold)
+            return Verification.VerificationRule.IsSamePerson(evidence.NearestDistance, distanceThreshold)
+                ? (confidence, true, null)
+                : (confidence, false, FormattableString.Invariant($"not confident: distance {evidence.NearestDistance:0.000} >= {distanceThreshold:0.000}"));
         float threshold = ThresholdFor(evidence.FaceSize, evidence.Frames);
         return confidence >= threshold
             ? (confidence, true, null)
@@ -198,8 +210,9 @@ public sealed class IdentificationRule
     public float Confidence(IdentificationEvidence evidence) => (float)(1 / (1 + Math.Exp(-LogOdds(evidence))));
 
     /// <summary>
-    /// The rule that reproduces the verification decision (nearest person under <paramref name="threshold"/>), used for
-    /// models without a calibrated rule. Its confidence is sigmoid((threshold - distance) / 0.05): 0.5 at the threshold.
+    /// The rule that reproduces the verification decision (nearest person at a distance below <paramref name="threshold"/>),
+    /// used for models without a calibrated rule. It decides on the distance itself; its confidence is
+    /// sigmoid((threshold - distance) / (0.045 threshold)): 0.5 at the threshold.
     /// </summary>
     public static IdentificationRule DistanceOnly(string model, float threshold)
     {
@@ -209,13 +222,15 @@ public sealed class IdentificationRule
         var mean = new float[n];
         var scale = Enumerable.Repeat(1f, n).ToArray();
         var weights = new float[n];
-        // Distances are in [0, 2]; 0.05 turns the threshold into a steep but finite step.
-        weights[0] = -1 / DistanceOnlySoftness;
-        return new IdentificationRule(model, IdentificationEvidence.FeatureNames, mean, scale, weights, threshold / DistanceOnlySoftness, 0.5f, 1,
-            calibrated: false, trainedOn: $"none: nearest person under the verification threshold {threshold}");
+        // A softness of 4.5% of the threshold (0.05 for MobileFaceNet's 1.10) turns the threshold into a steep but finite
+        // step on every model's scale.
+        float softness = DistanceOnlySoftness * threshold;
+        weights[0] = -1 / softness;
+        return new IdentificationRule(model, IdentificationEvidence.FeatureNames, mean, scale, weights, threshold / softness, 0.5f, 1,
+            calibrated: false, trainedOn: $"none: nearest person under the verification threshold {threshold}", distanceThreshold: threshold);
     }
 
-    private const float DistanceOnlySoftness = 0.05f;
+    private const float DistanceOnlySoftness = 0.05f / 1.10f;
 
     /// <summary>The rule shipped for a built-in model (<c>Recognition/Rules/&lt;model&gt;.rule.json</c>), or null.</summary>
     public static IdentificationRule? BuiltIn(string model)

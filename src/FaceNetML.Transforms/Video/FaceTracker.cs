@@ -10,12 +10,14 @@ public sealed record FaceTrackerOptions
     /// <summary>Smallest IoU between a track's predicted box and a detection for them to be the same face (default 0.3).</summary>
     public float MinIou { get; init; } = 0.3f;
 
-    /// <summary>Largest embedding distance for an association that relies on IoU (default 1.35: well above same-person distances).</summary>
-    public float MaxEmbeddingDistance { get; init; } = 1.35f;
+    /// <summary>Largest embedding distance for an association that relies on IoU, as a multiple of the model's
+    /// verification threshold (default 1.227: 1.35 for MobileFaceNet's 1.10, well above same-person distances).</summary>
+    public float MaxDistanceRatio { get; init; } = 1.35f / 1.10f;
 
-    /// <summary>Embedding distance under which a detection near (but not overlapping enough with) a track still joins it
-    /// (fast motion between detection frames; default 0.9). The centres must lie within two box sizes.</summary>
-    public float RescueEmbeddingDistance { get; init; } = 0.9f;
+    /// <summary>Embedding distance, as a multiple of the model's verification threshold, under which a detection near
+    /// (but not overlapping enough with) a track still joins it (fast motion between detection frames; default 0.818:
+    /// 0.9 for MobileFaceNet). The centres must lie within two box sizes.</summary>
+    public float RescueDistanceRatio { get; init; } = 0.9f / 1.10f;
 
     /// <summary>Detection rounds a track survives unmatched before it is dropped (default 2).</summary>
     public int MaxMissedDetections { get; init; } = 2;
@@ -35,8 +37,8 @@ public sealed record FaceTrackerOptions
     public void Validate()
     {
         if (!(MinIou > 0 && MinIou <= 1)) throw new ArgumentOutOfRangeException(nameof(MinIou), MinIou, "must lie in (0, 1]");
-        if (!(MaxEmbeddingDistance > 0)) throw new ArgumentOutOfRangeException(nameof(MaxEmbeddingDistance), MaxEmbeddingDistance, "must be positive");
-        if (!(RescueEmbeddingDistance >= 0)) throw new ArgumentOutOfRangeException(nameof(RescueEmbeddingDistance), RescueEmbeddingDistance, "must be >= 0");
+        if (!(MaxDistanceRatio > 0) || !float.IsFinite(MaxDistanceRatio)) throw new ArgumentOutOfRangeException(nameof(MaxDistanceRatio), MaxDistanceRatio, "must be positive");
+        if (!(RescueDistanceRatio >= 0) || !float.IsFinite(RescueDistanceRatio)) throw new ArgumentOutOfRangeException(nameof(RescueDistanceRatio), RescueDistanceRatio, "must be >= 0");
         if (MinHitsToName < 1) throw new ArgumentOutOfRangeException(nameof(MinHitsToName), MinHitsToName, "must be at least 1");
         if (MaxMissedDetections < 0) throw new ArgumentOutOfRangeException(nameof(MaxMissedDetections), MaxMissedDetections, "must be >= 0");
         if (!(VoteDecay > 0 && VoteDecay <= 1)) throw new ArgumentOutOfRangeException(nameof(VoteDecay), VoteDecay, "must lie in (0, 1]");
@@ -177,7 +179,8 @@ public sealed class FaceTrack
 /// existing tracks by IoU with the track's predicted box (gated by embedding distance), or, for fast motion, by a
 /// close embedding near the track; the rest start new tracks; tracks unmatched for more than
 /// <see cref="FaceTrackerOptions.MaxMissedDetections"/> rounds end. Between detection frames (<see cref="Carry"/>)
-/// boxes are carried forward (moved with their velocity). With a gallery, a track is named by the gallery's rule on the
+/// boxes are carried forward (moved with their velocity). Its embedding distances scale with the model's verification
+/// threshold, so every model (MobileFaceNet, dlib-resnet, a fusion) associates on its own scale. With a gallery, a track is named by the gallery's rule on the
 /// evidence of all its frames; without, by a decayed vote of its observations' identities. A track needs
 /// <see cref="FaceTrackerOptions.MinHitsToName"/> observations before it carries a name.
 /// </summary>
@@ -187,13 +190,24 @@ public sealed class FaceTracker
     private int _nextId = 1;
 
     private readonly Gallery? _gallery;
+    private readonly float _maxDistance, _rescueDistance;
 
+    /// <param name="verificationThreshold">The embedding model's verification threshold: the scale of its distances.</param>
     /// <param name="gallery">Names tracks from the evidence of their frames; null: tracks vote with their observations' identities.</param>
-    public FaceTracker(FaceTrackerOptions? options = null, Gallery? gallery = null)
+    public FaceTracker(float verificationThreshold, FaceTrackerOptions? options = null, Gallery? gallery = null)
     {
+        if (!(verificationThreshold > 0) || !float.IsFinite(verificationThreshold))
+            throw new ArgumentOutOfRangeException(nameof(verificationThreshold), verificationThreshold, "must be a positive distance");
         Options = options ?? new FaceTrackerOptions();
         Options.Validate();
         _gallery = gallery;
+        _maxDistance = Options.MaxDistanceRatio * verificationThreshold;
+        _rescueDistance = Options.RescueDistanceRatio * verificationThreshold;
+    }
+
+    /// <summary>A tracker on the gallery's model scale that names tracks from the gallery.</summary>
+    public FaceTracker(Gallery gallery, FaceTrackerOptions? options = null) : this(gallery.Threshold, options, gallery)
+    {
     }
 
     public FaceTrackerOptions Options { get; }
@@ -219,10 +233,10 @@ public sealed class FaceTracker
                 var o = observations[oi];
                 float iou = VideoEvaluation.Iou(t.Box, o.Box);
                 float d = EmbeddingDistance.Euclidean(t.Embedding, o.Embedding);
-                bool byIou = iou >= Options.MinIou && d < Options.MaxEmbeddingDistance;
-                bool byLook = d < Options.RescueEmbeddingDistance && Near(t.Box, o.Box);
+                bool byIou = iou >= Options.MinIou && d < _maxDistance;
+                bool byLook = d < _rescueDistance && Near(t.Box, o.Box);
                 if (!byIou && !byLook) continue;
-                candidates.Add((iou + MathF.Max(0, 1 - d / Options.MaxEmbeddingDistance), ti, oi));
+                candidates.Add((iou + MathF.Max(0, 1 - d / _maxDistance), ti, oi));
             }
         }
         candidates.Sort((a, b) => b.Score.CompareTo(a.Score));

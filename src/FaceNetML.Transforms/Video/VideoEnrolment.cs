@@ -24,7 +24,7 @@ public static class VideoEnrolment
         ArgumentException.ThrowIfNullOrWhiteSpace(person);
         if (every < 1) throw new ArgumentOutOfRangeException(nameof(every), every, "must be at least 1");
         gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
-        var tracker = new FaceTracker();
+        var tracker = new FaceTracker(pipeline.Threshold);
         var faces = new Dictionary<int, List<(int Frame, float[] Embedding)>>();
         using var reader = new FfmpegFrameReader(clip);
         for (int index = 0; maxFrames is not { } max || index < max; index++)

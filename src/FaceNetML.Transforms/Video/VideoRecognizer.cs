@@ -154,7 +154,7 @@ public sealed class VideoRecognizer
         }) { IsBackground = true, Name = "video-decode" };
         producer.Start();
 
-        var tracker = new FaceTracker(Options.Tracker, _gallery);
+        var tracker = new FaceTracker(_gallery, Options.Tracker);
         var detections = new List<VideoDetection>();
         int frames = 0;
         try

@@ -1,3 +1,4 @@
+using FaceNetML.Verification;
 using FaceNetML.Recognition;
 
 namespace FaceNetML.Tests.Recognition;
@@ -15,6 +16,23 @@ public sealed class IdentificationRuleTests
         Assert.IsFalse(rule.Calibrated);
         Assert.IsGreaterThanOrEqualTo(rule.Threshold, rule.Confidence(Evidence(1.09f)));
         Assert.IsLessThan(rule.Threshold, rule.Confidence(Evidence(1.11f)));
+    }
+
+    [TestMethod]
+    public void DistanceOnly_AtTheThreshold_IsNotNamed_LikeVerificationsStrictComparison()
+    {
+        const float t = 1.1f;
+        var rule = IdentificationRule.DistanceOnly("m", t);
+        Assert.IsFalse(VerificationRule.IsSamePerson(t, t));
+        Assert.IsFalse(rule.Decide(Evidence(t)).Named, "d = t is not the same person, for identification as for verification");
+        Assert.IsTrue(rule.Decide(Evidence(MathF.BitDecrement(t))).Named);
+        StringAssert.StartsWith(rule.Decide(Evidence(t)).Reason, "not confident: distance 1.100 >= 1.100");
+
+        // Stored before the threshold was kept: the rule still decides on the distance.
+        var stored = IdentificationRule.Parse(rule.ToJson().Replace("\"distanceThreshold\"", "\"ignoredField\""), "old");
+        Assert.IsNotNull(stored.DistanceThreshold);
+        Assert.AreEqual(t, stored.DistanceThreshold!.Value, 1e-6f);
+        Assert.AreEqual(t, IdentificationRule.Parse(rule.ToJson(), "new").DistanceThreshold);
     }
 
     [TestMethod]

@@ -22,7 +22,7 @@ public sealed class FaceTrackerTests
         var gallery = new Gallery("m", 1.1f);
         gallery.Add("Ann", E(1, 0, 0));
         gallery.Add("Bob", E(0, 1, 0));
-        var tracker = new FaceTracker(new FaceTrackerOptions { MinHitsToName = 2 }, gallery);
+        var tracker = new FaceTracker(gallery, new FaceTrackerOptions { MinHitsToName = 2 });
 
         var first = tracker.Update(0, [O(0, 0, E(1, 0.1f, 0)), O(200, 0, E(0.1f, 1, 0))]);
         Assert.HasCount(2, first);
@@ -50,7 +50,7 @@ public sealed class FaceTrackerTests
     [TestMethod]
     public void Update_DifferentLookingFaceOnTheSameSpot_StartsANewTrack_AndMissedTracksEnd()
     {
-        var tracker = new FaceTracker(new FaceTrackerOptions { MaxMissedDetections = 1 });
+        var tracker = new FaceTracker(1.1f, new FaceTrackerOptions { MaxMissedDetections = 1 });
         int id = tracker.Update(0, [O(0, 0, E(1, 0, 0), "Ann")])[0].Id;
         var swapped = tracker.Update(1, [O(0, 0, E(-1, 0, 0), "Bob")]);
         Assert.AreNotEqual(id, swapped.Single().Id, "an embedding 2 apart must not join the track");
@@ -63,9 +63,26 @@ public sealed class FaceTrackerTests
     [TestMethod]
     public void Vote_WithoutGallery_OneOddFrameDoesNotFlipTheName()
     {
-        var tracker = new FaceTracker(new FaceTrackerOptions { MinHitsToName = 1 });
+        var tracker = new FaceTracker(1.1f, new FaceTrackerOptions { MinHitsToName = 1 });
         for (int f = 0; f < 4; f++) tracker.Update(f, [O(f, 0, E(1, 0, 0), "Ann")]);
         var odd = tracker.Update(4, [O(4, 0, E(1, 0, 0), "Bob")]);
         Assert.AreEqual("Ann", odd.Single().Person);
+    }
+
+    [TestMethod]
+    public void Update_DistancesScaleWithTheModelsThreshold()
+    {
+        // Two faces on the same spot 0.72 apart: the same face on MobileFaceNet's scale (threshold 1.1), two people on a
+        // model whose verification threshold is 0.43 (dlib-resnet).
+        var a = E(1, 0, 0);
+        var b = E(1, 0.9f, 0);
+        float d = FaceNetML.Verification.EmbeddingDistance.Euclidean(a, b);
+        Assert.IsTrue(d is > 0.6f and < 1.2f, $"test distance {d}");
+        var wide = new FaceTracker(1.1f);
+        int id = wide.Update(0, [O(0, 0, a)])[0].Id;
+        Assert.AreEqual(id, wide.Update(1, [O(0, 0, b)]).Single().Id);
+        var narrow = new FaceTracker(0.43f);
+        id = narrow.Update(0, [O(0, 0, a)])[0].Id;
+        Assert.AreNotEqual(id, narrow.Update(1, [O(0, 0, b)]).Single().Id);
     }
 }
