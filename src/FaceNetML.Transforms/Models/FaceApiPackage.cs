@@ -51,29 +51,27 @@ internal static class FaceApiPackage
 
     public static string PathInPackage(string file) => "package/model/" + file;
 
-    /// <summary>Checks one file against its pinned sha256: a corrupted, truncated or swapped shard is refused.</summary>
-    public static byte[] Checked(string file, byte[] bytes, string where)
-    {
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!Sha256.TryGetValue(file, out var expected))
-            throw new BadInputException($"{where}: not a file of {Name}@{Version}'s face recognition model");
-        if (actual != expected)
-            throw new BadInputException($"{where}: sha256 {actual} is not the pinned {expected} of {Name}@{Version} " +
-                                        $"({bytes.Length:N0} bytes); refusing a corrupted, truncated or modified weight file");
-        return bytes;
-    }
+    public static NpmPackage Package { get; } = new(Name, Version, Integrity);
 
-    /// <summary>Reads the two files from a folder (an unpacked package's <c>model/</c>), checking both hashes.</summary>
-    public static Dictionary<string, byte[]> ReadFolder(string folder)
+    /// <summary>The two files the import reads, pinned.</summary>
+    public static IReadOnlyList<PinnedFile> Files { get; } = [.. Sha256.Select(kv => new PinnedFile(kv.Key, PathInPackage(kv.Key), kv.Value))];
+
+    /// <summary>The package as the source of <c>dlib-resnet</c>; the downloaded files are kept in the store's <c>_faceapi</c>.</summary>
+    public static NpmModelSource Source { get; } = new ResNetSource();
+
+    private sealed class ResNetSource : NpmModelSource
     {
-        var result = new Dictionary<string, byte[]>();
-        foreach (var file in Sha256.Keys)
+        public override NpmPackage Package => FaceApiPackage.Package;
+        public override IReadOnlyList<string> ModelNames { get; } = [ModelName];
+        public override ModelManifest Expected(string modelName) => Manifest;
+        public override IReadOnlyList<PinnedFile> FilesOf(string modelName) => Files;
+        protected override string? KeptFolderName => "_faceapi";
+
+        protected override (byte[] Onnx, ModelManifest Manifest) Convert(string modelName, IReadOnlyDictionary<string, byte[]> files, Action<string> progress)
         {
-            var path = Path.Combine(folder, file);
-            if (!File.Exists(path)) throw new BadInputException($"{path}: missing (expected {Name}@{Version}'s model/{file})");
-            result[file] = Checked(file, File.ReadAllBytes(path), path);
+            progress($"Converting face-api's {ShardFile} to ONNX ({ModelName}) ...");
+            return ToOnnx(files);
         }
-        return result;
     }
 
     /// <summary>Converts verified files to ONNX and the manifest to store with it.</summary>

@@ -46,22 +46,26 @@ internal static class FrFeaturePackage
 
     public const string PathInPackage = "package/model/" + ModelFile;
 
-    /// <summary>Checks the file against its pinned sha256: a corrupted, truncated or swapped model is refused.</summary>
-    public static byte[] Checked(byte[] bytes, string where)
-    {
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (actual != Sha256)
-            throw new BadInputException($"{where}: sha256 {actual} is not the pinned {Sha256} of {Name}@{Version}'s model/{ModelFile} " +
-                                        $"({bytes.Length:N0} bytes); refusing a corrupted, truncated or modified model file");
-        return bytes;
-    }
+    public static NpmPackage Package { get; } = new(Name, Version, Integrity);
 
-    /// <summary>Reads <c>fr_feature.onnx</c> from a folder (an unpacked package's <c>model/</c>), checking its hash.</summary>
-    public static byte[] ReadFolder(string folder)
+    public static PinnedFile PinnedModelFile { get; } = new(ModelFile, PathInPackage, Sha256);
+
+    /// <summary>The package as the source of <c>fr-feature</c>; the downloaded file is kept in the store's <c>_faceplugin</c>.</summary>
+    public static NpmModelSource Source { get; } = new FeatureSource();
+
+    private sealed class FeatureSource : NpmModelSource
     {
-        var path = Path.Combine(folder, ModelFile);
-        if (!File.Exists(path)) throw new BadInputException($"{path}: missing (expected {Name}@{Version}'s model/{ModelFile})");
-        return Checked(File.ReadAllBytes(path), path);
+        public override NpmPackage Package => FrFeaturePackage.Package;
+        public override IReadOnlyList<string> ModelNames { get; } = [ModelName];
+        public override ModelManifest Expected(string modelName) => Manifest;
+        public override IReadOnlyList<PinnedFile> FilesOf(string modelName) => [PinnedModelFile];
+        protected override string? KeptFolderName => "_faceplugin";
+
+        protected override (byte[] Onnx, ModelManifest Manifest) Convert(string modelName, IReadOnlyDictionary<string, byte[]> files, Action<string> progress)
+        {
+            progress($"Wrapping {ModelFile} for NHWC batches ({ModelName}) ...");
+            return ToOnnx(files[ModelFile]);
+        }
     }
 
     /// <summary>Wraps the verified file for NHWC batches and returns it with the manifest to store.</summary>

@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using FaceNetML.Models.Onnx;
+using FaceNetML.Models.TfLite;
+
 namespace FaceNetML.Models;
 
 /// <summary>One model inside the npm package, with the facts needed to convert and run it.</summary>
@@ -55,4 +59,44 @@ internal static class PretrainedPackage
     };
 
     public static PretrainedFile? Find(string modelName) => Files.FirstOrDefault(f => f.ModelName == modelName);
+
+    public static NpmPackage Package { get; } = new(Name, Version, Integrity);
+
+    /// <summary>The package as a source of built-in models: each TFLite file is converted to ONNX in C#.</summary>
+    public static NpmModelSource Source { get; } = new TfLiteSource();
+
+    private sealed class TfLiteSource : NpmModelSource
+    {
+        public override NpmPackage Package => PretrainedPackage.Package;
+        public override IReadOnlyList<string> ModelNames { get; } = [.. Files.Select(f => f.ModelName)];
+        public override ModelManifest Expected(string modelName) =>
+            FileOf(modelName).CompleteManifest(FileOf(modelName).OnnxSha256) with { ConverterVersion = TfLiteToOnnxConverter.Version };
+        public override IReadOnlyList<PinnedFile> FilesOf(string modelName) => [new(FileOf(modelName).FileName, FileOf(modelName).PathInPackage, FileOf(modelName).Sha256)];
+
+        protected override (byte[] Onnx, ModelManifest Manifest) Convert(string modelName, IReadOnlyDictionary<string, byte[]> files, Action<string> progress)
+        {
+            var file = FileOf(modelName);
+            progress($"Converting {file.FileName} to ONNX ({file.ModelName}) ...");
+            var tflite = TfLiteReader.Read(files[file.FileName], file.FileName);
+            var onnx = TfLiteToOnnxConverter.ConvertToBytes(tflite, new OnnxConversionOptions
+            {
+                GraphName = file.ModelName,
+                DynamicBatch = true,
+                DynamicSpatial = file.DynamicSpatial,
+                Metadata = new Dictionary<string, string>
+                {
+                    ["source"] = $"{Name}@{Version}/{file.FileName}",
+                    ["source_sha256"] = file.Sha256,
+                },
+            });
+            var (parameters, macs) = TfLiteModelCost.Count(tflite);
+            var onnxSha = System.Convert.ToHexStringLower(SHA256.HashData(onnx));
+            if (onnxSha != file.OnnxSha256)
+                throw new ModelFetchException($"{file.FileName}: the converter wrote ONNX with sha256 {onnxSha}, not the {file.OnnxSha256} fixed in PretrainedPackage " +
+                                              "(a converter change must update it)");
+            return (onnx, file.CompleteManifest(onnxSha) with { Parameters = parameters, MultiplyAdds = macs, ConverterVersion = TfLiteToOnnxConverter.Version });
+        }
+
+        private static PretrainedFile FileOf(string modelName) => Find(modelName) ?? throw new ArgumentException($"{modelName} is not in {Name}", nameof(modelName));
+    }
 }

@@ -24,6 +24,42 @@ internal static class ShippedModels
 
     public static ShippedModel? Find(string modelName) => All.FirstOrDefault(m => m.ModelName == modelName);
 
+    /// <summary>The shipped models as a source of built-in models: written from the assembly on first use, and held to
+    /// their embedded manifest (an edited threshold is refused like a swapped file).</summary>
+    public static BuiltInModelSource Source { get; } = new AssemblySource();
+
+    private sealed class AssemblySource : BuiltInModelSource
+    {
+        private readonly Dictionary<string, Lazy<ModelManifest>> _manifests =
+            All.ToDictionary(m => m.ModelName, m => new Lazy<ModelManifest>(() => Read(m).Manifest));
+
+        public override IReadOnlyList<string> ModelNames { get; } = [.. All.Select(m => m.ModelName)];
+        public override string RestoreHint => "delete its folder and it is written again";
+        public override bool Fetched => false;
+
+        /// <summary>A copy of an older shipped version (another ONNX hash) is replaced by this one.</summary>
+        public override bool IsCurrent(string modelName, ModelManifest installed) =>
+            string.Equals(installed.OnnxSha256, Expected(modelName).OnnxSha256, StringComparison.OrdinalIgnoreCase);
+        public override ModelManifest Expected(string modelName) => _manifests[modelName].Value;
+
+        public override IReadOnlyList<(byte[] Onnx, ModelManifest Manifest)> Produce(IReadOnlyList<string> modelNames, string storeRoot, bool force,
+            string? fromFolder, Action<string> progress)
+        {
+            try
+            {
+                return modelNames.Select(name =>
+                {
+                    progress($"Installing the shipped {name} into {storeRoot} ...");
+                    return Read(Find(name)!);
+                }).ToList();
+            }
+            catch (ModelFetchException e)
+            {
+                throw new BadInputException(e.Message, e);
+            }
+        }
+    }
+
     /// <summary>The embedded ONNX bytes and manifest of a shipped model, hash-checked.</summary>
     /// <exception cref="ModelFetchException">A resource is missing or its bytes do not match the fixed hash.</exception>
     public static (byte[] Onnx, ModelManifest Manifest) Read(ShippedModel model)

@@ -51,7 +51,7 @@ public sealed class DlibResNetImportTests
         var store = TestModels.Store;
         var model = store.Get("dlib-resnet");
         var root = TestData.TempDir("store-faceapi");
-        var copy = new ModelStore(root, _ => { }).FetchFaceApi(force: false, fromFolder: store.FaceApiFolder);
+        var copy = new ModelStore(root, _ => { }).Fetch(FaceApiPackage.ModelName, force: false, fromFolder: store.KeptFolder(FaceApiPackage.ModelName)!);
         Assert.AreEqual(ModelStore.Sha256(model.OnnxPath), ModelStore.Sha256(copy.OnnxPath));
         var t = FaceNetML.Alignment.FaceTemplate.For("dlib", 150);
         Assert.AreEqual(47.55f, t.Points[0].X, 0.01f);
@@ -70,11 +70,11 @@ public sealed class DlibResNetImportTests
             var folder = TestData.TempDir("faceapi-bad");
             foreach (var file in FaceApiPackage.Sha256.Keys)
             {
-                var bytes = File.ReadAllBytes(Path.Combine(source.FaceApiFolder, file));
+                var bytes = File.ReadAllBytes(Path.Combine(source.KeptFolder(FaceApiPackage.ModelName)!, file));
                 File.WriteAllBytes(Path.Combine(folder, file), file == FaceApiPackage.ShardFile ? damage(bytes) : bytes);
             }
             var root = TestData.TempDir("store-bad");
-            var error = Assert.ThrowsExactly<BadInputException>(() => new ModelStore(root, _ => { }).FetchFaceApi(force: false, fromFolder: folder));
+            var error = Assert.ThrowsExactly<BadInputException>(() => new ModelStore(root, _ => { }).Fetch(FaceApiPackage.ModelName, force: false, fromFolder: folder));
             StringAssert.Contains(error.Message, "refusing a corrupted");
             Assert.IsFalse(error.Message.Contains('\n'));
             Assert.IsFalse(Directory.Exists(Path.Combine(root, "dlib-resnet")), "nothing is installed");
@@ -90,7 +90,7 @@ public sealed class DlibResNetImportTests
 
             // A damaged copy kept in the store's own folder is refused too.
             var kept = TestData.TempDir("store-kept");
-            new ModelStore(kept, _ => { }).FetchFaceApi(force: false, fromFolder: source.FaceApiFolder);
+            new ModelStore(kept, _ => { }).Fetch(FaceApiPackage.ModelName, force: false, fromFolder: source.KeptFolder(FaceApiPackage.ModelName)!);
             Directory.Delete(Path.Combine(kept, "dlib-resnet"), true);
             File.Copy(Path.Combine(folder, FaceApiPackage.ShardFile), Path.Combine(kept, "_faceapi", FaceApiPackage.ShardFile), overwrite: true);
             var keptError = Assert.ThrowsExactly<BadInputException>(() => new ModelStore(kept, _ => { }).Get("dlib-resnet"));

@@ -26,7 +26,7 @@ public sealed class FrFeatureImportTests
         return (root, lines, model);
     });
 
-    private static string KeptFolder => new ModelStore(Downloaded.Value.Root, _ => { }).FrFeatureFolder;
+    private static string KeptFolder => new ModelStore(Downloaded.Value.Root, _ => { }).KeptFolder(FrFeaturePackage.ModelName)!;
 
     [TestMethod]
     public void InstallsIntoAnEmptyStoreFromThePinnedPackage()
@@ -51,7 +51,7 @@ public sealed class FrFeatureImportTests
         new ModelStore(root, quiet.Add).Get(FrFeaturePackage.ModelName);
         Assert.AreEqual(0, quiet.Count, string.Join("; ", quiet));
         var offline = TestData.TempDir("store-frfeature-offline");
-        var copy = new ModelStore(offline, _ => { }).FetchFrFeature(force: false, fromFolder: KeptFolder);
+        var copy = new ModelStore(offline, _ => { }).Fetch(FrFeaturePackage.ModelName, force: false, fromFolder: KeptFolder);
         Assert.AreEqual(FrFeaturePackage.OnnxSha256, ModelStore.Sha256(copy.OnnxPath));
         Directory.Delete(offline, true);
     }
@@ -98,7 +98,7 @@ public sealed class FrFeatureImportTests
         bytes[bytes.Length / 2] ^= 0x40;
         File.WriteAllBytes(Path.Combine(folder, FrFeaturePackage.ModelFile), bytes);
         var root = TestData.TempDir("store-frfeature-bad");
-        var error = Assert.ThrowsExactly<BadInputException>(() => new ModelStore(root, _ => { }).FetchFrFeature(force: false, fromFolder: folder));
+        var error = Assert.ThrowsExactly<BadInputException>(() => new ModelStore(root, _ => { }).Fetch(FrFeaturePackage.ModelName, force: false, fromFolder: folder));
         StringAssert.Contains(error.Message, "refusing a corrupted");
         Assert.IsFalse(error.Message.Contains('\n'));
         Assert.IsFalse(Directory.Exists(Path.Combine(root, FrFeaturePackage.ModelName)), "nothing is installed");
@@ -113,7 +113,7 @@ public sealed class FrFeatureImportTests
         Assert.IsFalse(Directory.Exists(Path.Combine(root, FrFeaturePackage.ModelName)));
 
         // An installed model whose ONNX bytes or manifest were changed is refused too.
-        var installed = new ModelStore(root, _ => { }).FetchFrFeature(force: false, fromFolder: KeptFolder);
+        var installed = new ModelStore(root, _ => { }).Fetch(FrFeaturePackage.ModelName, force: false, fromFolder: KeptFolder);
         var manifestPath = Path.Combine(root, FrFeaturePackage.ModelName, "manifest.json");
         var goodManifest = File.ReadAllText(manifestPath);
         (ModelManifest.Load(manifestPath) with { DefaultThreshold = 2f }).Save(manifestPath);

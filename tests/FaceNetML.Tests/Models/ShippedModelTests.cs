@@ -33,6 +33,24 @@ public sealed class ShippedModelTests
     }
 
     [TestMethod]
+    public void An_edited_shipped_manifest_is_refused_and_deleting_the_folder_restores_it()
+    {
+        var root = TestData.TempDir("shipped-manifest");
+        var model = new ModelStore(root, _ => { }).Get("fastfacenet-0.5");
+        var manifestPath = Path.Combine(Path.GetDirectoryName(model.OnnxPath)!, "manifest.json");
+        var edited = model.Manifest with { DefaultThreshold = model.Manifest.DefaultThreshold + 0.2f };
+        edited.Save(manifestPath);
+        var error = Assert.ThrowsExactly<BadInputException>(() => new ModelStore(root, _ => { }).Get("fastfacenet-0.5"));
+        StringAssert.Contains(error.Message, "defaultThreshold differs from the built-in fastfacenet-0.5's");
+        StringAssert.Contains(error.Message, "delete its folder");
+        Assert.IsFalse(error.Message.Contains('\n'));
+
+        Directory.Delete(Path.GetDirectoryName(model.OnnxPath)!, true);
+        Assert.AreEqual(model.Manifest.DefaultThreshold, new ModelStore(root, _ => { }).Get("fastfacenet-0.5").Manifest.DefaultThreshold);
+        Directory.Delete(root, true);
+    }
+
+    [TestMethod]
     public void Other_widths_are_not_shipped()
     {
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => FaceModels.FastFaceNet(0.75));

