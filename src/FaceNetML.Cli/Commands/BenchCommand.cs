@@ -158,7 +158,7 @@ internal static class BenchCommand
         var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f })));
         var chain = ml.Transforms.LoadFaceImages()
             .Append(ml.Transforms.DetectFaces(options: options.Detection, store: options.Store))
-            .Append(ml.Transforms.AlignFaces(size: pipeline.InputSize))
+            .Append(ml.Transforms.AlignFaces(size: pipeline.InputSize, centreCropWithoutFace: options.FallBackToCentreCrop))
             .Append(ml.Transforms.FaceEmbed(model: options.Model, store: options.Store))
             .Fit(ml.Data.TakeRows(data, 1));
         double Direct() => Time(() => pipeline.EmbedFiles(files));

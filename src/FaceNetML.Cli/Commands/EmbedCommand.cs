@@ -55,6 +55,7 @@ internal static class EmbedCommand
             foreach (var r in results.Where(r => r.Result.Embedding is not null))
                 Console.WriteLine($"{r.Path}: [{string.Join(", ", r.Result.Embedding!.Take(4).Select(v => v.ToString("F4")))}, ...] ({r.Result.Embedding!.Length} values)");
         foreach (var r in results.Where(r => r.Result.Error is not null)) CliContext.Error("error: " + r.Result.Error);
-        return results.Any(r => r.Result.Error is not null) ? ExitCodes.BadInput : ExitCodes.Success;
+        if (results.Any(r => r.Result.Error is not null && !r.Result.NoFace)) return ExitCodes.BadInput;
+        return results.Any(r => r.Result.NoFace) ? ExitCodes.NoFace : ExitCodes.Success;
     }
 }

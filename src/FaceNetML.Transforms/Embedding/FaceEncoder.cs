@@ -25,7 +25,7 @@ public sealed class FaceEncoder : IDisposable
             for (int i = 0; i < models.Count; i++)
             {
                 var embedder = new FaceEmbedder(models[i], intraOpThreads);
-                float factor = model.Fusion is { } f ? MathF.Sqrt(i == 0 ? f.Weight : 1 - f.Weight) : 1f;
+                float factor = model.Fusion is { } f ? ModelFusion.PartFactor(f.Weight, i) : 1f;
                 parts.Add(new Part(new FaceAligner(embedder.Template), embedder, factor));
             }
         }

@@ -1,3 +1,5 @@
+using FaceNetML.Detection;
+using FaceNetML.Pipeline;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Image;
@@ -31,21 +33,23 @@ internal static class AlignFacesColumns
     public const string Count = "__FaceNetML_AlignFaces_Count";
     public const string Size = "__FaceNetML_AlignFaces_Size";
 
-    /// <summary>Aligns the first (largest) face to the standard template at <paramref name="size"/>, or centre-crops.</summary>
-    public static (MLImage Image, bool Found) Align(AlignFacesInput input, int size) =>
-        Align(input.Image, input.Boxes, input.Scores, input.Landmarks, size);
-
-    public static (MLImage Image, bool Found) Align(MLImage? image, float[] boxes, float[] scores, float[] landmarks, int size, string template = "standard")
+    /// <summary>
+    /// Aligns the face the pipeline chooses (<see cref="FacePipeline.Choose(IReadOnlyList{DetectedFace}, RgbImage, FaceChoice)"/>
+    /// with <see cref="FaceChoice.Largest"/>, as the CLI and the server choose) to <paramref name="template"/> at
+    /// <paramref name="size"/>. Without a face: a missing image (null), or with <paramref name="centreCropWithoutFace"/>
+    /// the centred square crop, as <see cref="FacePipelineOptions.FallBackToCentreCrop"/> does.
+    /// </summary>
+    public static (MLImage? Image, bool Found) Align(MLImage? image, float[] boxes, float[] scores, float[] landmarks, int size,
+        bool centreCropWithoutFace, string template = "standard")
     {
         if (image is null) throw new BadInputException("AlignFaces: missing image");
         var rgb = FaceComponents.ToRgb(image);
         var aligner = FaceComponents.Aligner(size, template);
-        if (boxes.Length >= 4)
-        {
-            var face = DetectFacesMappingFactory.Read(boxes, scores, landmarks, 0);
+        var faces = new List<DetectedFace>(boxes.Length / 4);
+        for (int i = 0; i < boxes.Length / 4; i++) faces.Add(DetectFacesMappingFactory.Read(boxes, scores, landmarks, i));
+        if (FacePipeline.Choose(faces, rgb, FaceChoice.Largest) is { } face)
             return (FaceComponents.ToMLImage(aligner.Align(rgb, face)), true);
-        }
-        return (FaceComponents.ToMLImage(aligner.CenterCrop(rgb)), false);
+        return (centreCropWithoutFace ? FaceComponents.ToMLImage(aligner.CenterCrop(rgb)) : null, false);
     }
 }
 
@@ -69,28 +73,53 @@ public sealed class AlignFaces160Output
     public bool FaceFound { get; set; }
 }
 
-/// <summary>AlignFaces at 112 x 112 (MobileFaceNet). One factory per size: CustomMapping persists no parameters.</summary>
+/// <summary>AlignFaces at 112 x 112 (MobileFaceNet); no face gives a missing image. One factory per size and no-face
+/// behaviour: CustomMapping persists no parameters.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class AlignFaces112MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
 {
-    public const string ContractName = "FaceNetML.AlignFaces.112.v1";
+    public const string ContractName = "FaceNetML.AlignFaces.112.v2";
 
     public AlignFaces112MappingFactory() => FaceComponents.EnsureImageType();
 
     public override Action<AlignFacesInput, AlignFaces112Output> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input, 112);
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 112, false);
 }
 
-/// <summary>AlignFaces at 160 x 160 (FaceNet-style models).</summary>
+/// <summary>AlignFaces at 112 x 112 with the centre-crop fallback (the first contract's behaviour, kept for saved models).</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFaces112CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.112.v1";
+
+    public AlignFaces112CentreCropMappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesInput, AlignFaces112Output> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 112, true);
+}
+
+/// <summary>AlignFaces at 160 x 160 (FaceNet-style models); no face gives a missing image.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class AlignFaces160MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
 {
-    public const string ContractName = "FaceNetML.AlignFaces.160.v1";
+    public const string ContractName = "FaceNetML.AlignFaces.160.v2";
 
     public AlignFaces160MappingFactory() => FaceComponents.EnsureImageType();
 
     public override Action<AlignFacesInput, AlignFaces160Output> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input, 160);
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 160, false);
+}
+
+/// <summary>AlignFaces at 160 x 160 with the centre-crop fallback (the first contract's behaviour).</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFaces160CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.160.v1";
+
+    public AlignFaces160CentreCropMappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesInput, AlignFaces160Output> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 160, true);
 }
 
 /// <summary>Input row of <see cref="AlignFacesAnySizeMappingFactory"/>: the detection plus the crop side to align to.</summary>
@@ -123,27 +152,53 @@ public sealed class AlignFacesAnySizeOutput
     public bool FaceFound { get; set; }
 }
 
-/// <summary>AlignFaces at any other size the model's manifest asks for (16..1024). The size travels in a column, so one
-/// contract serves them all; the output column is an image of unfixed size (<c>FaceEmbed</c> takes it as it is).</summary>
+/// <summary>AlignFaces at any other size the model's manifest asks for (16..1024); no face gives a missing image. The size
+/// travels in a column, so one contract serves them all; the output column is an image of unfixed size (<c>FaceEmbed</c>
+/// takes it as it is).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
 {
-    public const string ContractName = "FaceNetML.AlignFaces.any.v1";
+    public const string ContractName = "FaceNetML.AlignFaces.any.v2";
 
     public AlignFacesAnySizeMappingFactory() => FaceComponents.EnsureImageType();
 
     public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size);
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, false);
 }
 
-/// <summary>AlignFaces to the <c>dlib</c> template (dlib's face chip, for <c>dlib-resnet</c>) at the size in the size column.</summary>
+/// <summary>AlignFaces at any size with the centre-crop fallback (the first contract's behaviour).</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFacesAnySizeCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.any.v1";
+
+    public AlignFacesAnySizeCentreCropMappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, true);
+}
+
+/// <summary>AlignFaces to the <c>dlib</c> template (dlib's face chip, for <c>dlib-resnet</c>) at the size in the size
+/// column; no face gives a missing image.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class AlignFacesDlibMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
 {
-    public const string ContractName = "FaceNetML.AlignFaces.dlib.v1";
+    public const string ContractName = "FaceNetML.AlignFaces.dlib.v2";
 
     public AlignFacesDlibMappingFactory() => FaceComponents.EnsureImageType();
 
     public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, "dlib");
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, false, "dlib");
+}
+
+/// <summary>AlignFaces to the <c>dlib</c> template with the centre-crop fallback (the first contract's behaviour).</summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class AlignFacesDlibCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+{
+    public const string ContractName = "FaceNetML.AlignFaces.dlib.v1";
+
+    public AlignFacesDlibCentreCropMappingFactory() => FaceComponents.EnsureImageType();
+
+    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, true, "dlib");
 }

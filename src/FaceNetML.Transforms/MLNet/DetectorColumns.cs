@@ -77,7 +77,11 @@ internal static class DetectorColumns
         var id = string.Concat(models.Span[..64], ",", string.Join(",", settings));
         return Detectors.GetOrAdd(id, _ =>
         {
-            var parts = Unpack(Convert.FromBase64String(models[65..].ToString()));
+            var packed = Convert.FromBase64String(models[65..].ToString());
+            // The hash saved beside the bytes when the chain was fitted: a damaged or edited model.zip is refused.
+            if (!models.Span[..64].SequenceEqual(Convert.ToHexStringLower(SHA256.HashData(packed))))
+                throw new BadInputException("DetectFaces: the detector models inside the ML.NET model do not match their saved sha256; the model file is damaged or was edited");
+            var parts = Unpack(packed);
             return new MtcnnDetector(parts[0], parts[1], parts[2], Options(settings));
         });
     }

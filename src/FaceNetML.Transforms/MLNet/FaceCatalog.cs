@@ -71,32 +71,40 @@ public static class FaceCatalog
     }
 
     /// <summary>
-    /// The largest face of each image (from the <see cref="DetectFaces"/> columns with prefix
-    /// <paramref name="facesColumnPrefix"/>) aligned to the standard 5-point template as a
-    /// <paramref name="size"/> x <paramref name="size"/> <c>MLImage</c> (16 to 1024: the model manifest's input size; a
-    /// fixed-size column for <see cref="AlignSizes"/>); a centred crop when there is no face, with
-    /// <paramref name="faceFoundColumnName"/> (Boolean) false. The same alignment code as the CLI.
+    /// The face of each image the pipeline chooses (the largest, as the CLI and the server choose; from the
+    /// <see cref="DetectFaces"/> columns with prefix <paramref name="facesColumnPrefix"/>) aligned to
+    /// <paramref name="template"/> as a <paramref name="size"/> x <paramref name="size"/> <c>MLImage</c> (16 to 1024: the
+    /// model manifest's input size and template; a fixed-size column for <see cref="AlignSizes"/>), with
+    /// <paramref name="faceFoundColumnName"/> (Boolean). An image without a face gives a missing image, and so a missing
+    /// (NaN) embedding from <see cref="FaceEmbed"/>, as the CLI (exit 3) and the server (422) refuse it; with
+    /// <paramref name="centreCropWithoutFace"/> it gives the centred square crop instead (the LFW protocol's fallback,
+    /// <see cref="Pipeline.FacePipelineOptions.FallBackToCentreCrop"/>). The same alignment code as the CLI.
     /// </summary>
     public static IEstimator<ITransformer> AlignFaces(this TransformsCatalog catalog, string outputColumnName = "AlignedFace",
         string inputColumnName = "Image", int size = 112, string facesColumnPrefix = "Face", string faceFoundColumnName = "FaceFound",
-        string template = "standard")
+        string template = "standard", bool centreCropWithoutFace = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         FaceComponents.EnsureImageType();
         if (!Alignment.FaceTemplate.IsKnown(template)) throw new ArgumentException($"unknown template '{template}'", nameof(template));
         if (size is < 16 or > 1024) throw new ArgumentOutOfRangeException(nameof(size), $"AlignFaces supports sizes 16 to 1024, not {size}");
+        bool crop = centreCropWithoutFace;
+        IEstimator<ITransformer> AnySize(Func<Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>> mapping, string contract) =>
+            catalog.Expression(AlignFacesColumns.Size, $"c => {size}", AlignFacesColumns.Count)
+                .Append(new ImageMappingEstimator<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(catalog.CustomMapping(mapping(), contract)));
         IEstimator<ITransformer> mapping = template == "dlib"
-            ? catalog.Expression(AlignFacesColumns.Size, $"c => {size}", AlignFacesColumns.Count)
-                .Append(new ImageMappingEstimator<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(
-                    catalog.CustomMapping(new AlignFacesDlibMappingFactory().GetMapping(), AlignFacesDlibMappingFactory.ContractName)))
+            ? crop ? AnySize(new AlignFacesDlibCentreCropMappingFactory().GetMapping, AlignFacesDlibCentreCropMappingFactory.ContractName)
+                   : AnySize(new AlignFacesDlibMappingFactory().GetMapping, AlignFacesDlibMappingFactory.ContractName)
             : size switch
         {
-            112 => new ImageMappingEstimator<AlignFacesInput, AlignFaces112Output>(catalog.CustomMapping(new AlignFaces112MappingFactory().GetMapping(), AlignFaces112MappingFactory.ContractName)),
-            160 => new ImageMappingEstimator<AlignFacesInput, AlignFaces160Output>(catalog.CustomMapping(new AlignFaces160MappingFactory().GetMapping(), AlignFaces160MappingFactory.ContractName)),
-            >= 16 and <= 1024 => catalog.Expression(AlignFacesColumns.Size, $"c => {size}", AlignFacesColumns.Count)
-                .Append(new ImageMappingEstimator<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(
-                    catalog.CustomMapping(new AlignFacesAnySizeMappingFactory().GetMapping(), AlignFacesAnySizeMappingFactory.ContractName))),
-            _ => throw new ArgumentOutOfRangeException(nameof(size), $"AlignFaces supports sizes 16 to 1024, not {size}"),
+            112 => crop
+                ? new ImageMappingEstimator<AlignFacesInput, AlignFaces112Output>(catalog.CustomMapping(new AlignFaces112CentreCropMappingFactory().GetMapping(), AlignFaces112CentreCropMappingFactory.ContractName))
+                : new ImageMappingEstimator<AlignFacesInput, AlignFaces112Output>(catalog.CustomMapping(new AlignFaces112MappingFactory().GetMapping(), AlignFaces112MappingFactory.ContractName)),
+            160 => crop
+                ? new ImageMappingEstimator<AlignFacesInput, AlignFaces160Output>(catalog.CustomMapping(new AlignFaces160CentreCropMappingFactory().GetMapping(), AlignFaces160CentreCropMappingFactory.ContractName))
+                : new ImageMappingEstimator<AlignFacesInput, AlignFaces160Output>(catalog.CustomMapping(new AlignFaces160MappingFactory().GetMapping(), AlignFaces160MappingFactory.ContractName)),
+            _ => crop ? AnySize(new AlignFacesAnySizeCentreCropMappingFactory().GetMapping, AlignFacesAnySizeCentreCropMappingFactory.ContractName)
+                      : AnySize(new AlignFacesAnySizeMappingFactory().GetMapping, AlignFacesAnySizeMappingFactory.ContractName),
         };
         return ColumnPlumbing.Wrap(catalog,
             [
@@ -117,6 +125,7 @@ public static class FaceCatalog
     /// <summary>
     /// The L2-normalised embedding of an aligned face image column, computed by the CLI's own <c>FaceEmbedder</c>
     /// (same normalisation, same ONNX Runtime path); a known-size <c>Vector&lt;Single, D&gt;</c> for D = 128, 192, 512.
+    /// A missing aligned face (an image without a face) gives a missing embedding: NaN in every slot.
     /// The model's ONNX bytes and manifest are saved inside model.zip.
     /// </summary>
     public static IEstimator<ITransformer> FaceEmbed(this TransformsCatalog catalog, string outputColumnName = "Embedding",
@@ -139,15 +148,16 @@ public static class FaceCatalog
     /// (<see cref="FuseEmbeddings"/>: <c>[sqrt(w)·a, sqrt(1-w)·b]</c>, the handle's learned weight).
     /// </summary>
     public static IEstimator<ITransformer> FaceEmbedFused(this TransformsCatalog catalog, FaceModel fusion, string outputColumnName = "Embedding",
-        string inputColumnName = "Image", string facesColumnPrefix = "Face", string faceFoundColumnName = "FaceFound", ModelStore? store = null)
+        string inputColumnName = "Image", string facesColumnPrefix = "Face", string faceFoundColumnName = "FaceFound", ModelStore? store = null,
+        bool centreCropWithoutFace = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var installed = fusion.Resolve(store);
         if (installed.Parts is not [var first, var second] || installed.Fusion is not { } f)
             throw new BadInputException($"model '{installed.Name}' is not a fusion of two models (a+b)");
         const string a = "__FaceNetML_Fused_AlignedA", b = "__FaceNetML_Fused_AlignedB", ea = "__FaceNetML_Fused_A", eb = "__FaceNetML_Fused_B", found = "__FaceNetML_Fused_FoundB";
-        return catalog.AlignFaces(a, inputColumnName, first.Manifest.InputSize, facesColumnPrefix, faceFoundColumnName, first.Manifest.Template)
-            .Append(catalog.AlignFaces(b, inputColumnName, second.Manifest.InputSize, facesColumnPrefix, found, second.Manifest.Template))
+        return catalog.AlignFaces(a, inputColumnName, first.Manifest.InputSize, facesColumnPrefix, faceFoundColumnName, first.Manifest.Template, centreCropWithoutFace)
+            .Append(catalog.AlignFaces(b, inputColumnName, second.Manifest.InputSize, facesColumnPrefix, found, second.Manifest.Template, centreCropWithoutFace))
             .Append(FaceEmbedColumns.Estimator(catalog, first, ea, a))
             .Append(FaceEmbedColumns.Estimator(catalog, second, eb, b))
             .Append(catalog.FuseEmbeddings(outputColumnName, ea, eb, f.Weight))

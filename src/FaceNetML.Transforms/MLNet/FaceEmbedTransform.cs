@@ -161,9 +161,26 @@ public static class FaceEmbedColumns
 
     internal static void Map<TOut>(FaceEmbedInput input, TOut output) where TOut : IFaceEmbedOutput
     {
-        if (input.Image is null) throw new BadInputException("FaceEmbed: missing aligned face");
-        var embedder = Embedders.GetOrAdd(FaceComponents.Text(input.Manifest),
-            json => new FaceEmbedder(Convert.FromBase64String(input.Model.ToString()), ModelManifest.Parse(json, "FaceEmbed model manifest")));
+        var embedder = Embedders.GetOrAdd(FaceComponents.Text(input.Manifest), json => Embedder(input.Model, json));
+        if (input.Image is null)
+        {
+            // No face (AlignFaces without its centre-crop fallback): a missing value, NaN in every slot.
+            var missing = new float[embedder.EmbeddingSize];
+            Array.Fill(missing, float.NaN);
+            output.Embedding = missing;
+            return;
+        }
         output.Embedding = embedder.Embed(FaceComponents.ToRgb(input.Image));
+    }
+
+    /// <summary>The embedder of a saved chain, once its ONNX bytes match the sha256 of the manifest saved beside them.</summary>
+    private static FaceEmbedder Embedder(ReadOnlyMemory<char> model, string manifestJson)
+    {
+        var manifest = ModelManifest.Parse(manifestJson, "FaceEmbed model manifest");
+        var bytes = Convert.FromBase64String(model.ToString());
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        if (!string.Equals(sha, manifest.OnnxSha256, StringComparison.OrdinalIgnoreCase))
+            throw new BadInputException($"FaceEmbed: the {manifest.Name} model inside the ML.NET model has sha256 {sha}, not its manifest's {manifest.OnnxSha256}; the model file is damaged or was edited");
+        return new FaceEmbedder(bytes, manifest);
     }
 }

@@ -50,7 +50,8 @@ public sealed class FuseEmbeddingsOutput
     public float[] Fused { get; set; } = [];
 }
 
-/// <summary><c>[sqrt(w)·a, sqrt(1-w)·b]</c>: the fusion of <see cref="Models.ModelFusion"/>; empty when either input is empty.</summary>
+/// <summary><c>[sqrt(w)·a, sqrt(1-w)·b]</c>, computed by <see cref="Models.ModelFusion.Fuse"/> (the pipeline's fusion); missing
+/// (empty or NaN) when either input is.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class FuseEmbeddingsMappingFactory : CustomMappingFactory<FuseEmbeddingsInput, FuseEmbeddingsOutput>
 {
@@ -61,16 +62,5 @@ public sealed class FuseEmbeddingsMappingFactory : CustomMappingFactory<FuseEmbe
     internal const string FusedColumn = "__FaceNetML_Fuse_Fused";
 
     public override Action<FuseEmbeddingsInput, FuseEmbeddingsOutput> GetMapping() => (input, output) =>
-    {
-        if (input.A.Length == 0 || input.B.Length == 0)
-        {
-            output.Fused = [];
-            return;
-        }
-        float fa = MathF.Sqrt(input.Weight), fb = MathF.Sqrt(1 - input.Weight);
-        var fused = new float[input.A.Length + input.B.Length];
-        for (int i = 0; i < input.A.Length; i++) fused[i] = input.A[i] * fa;
-        for (int i = 0; i < input.B.Length; i++) fused[input.A.Length + i] = input.B[i] * fb;
-        output.Fused = fused;
-    };
+        output.Fused = Models.ModelFusion.Fuse(input.A, input.B, input.Weight);
 }

@@ -27,17 +27,18 @@ public sealed class SavedFaceModel : IDisposable
         _engine = ml.Model.CreatePredictionEngine<PathRow, EmbeddingRow>(model);
     }
 
-    /// <summary>The embedding of one file, or its one-line error.</summary>
-    public (float[]? Embedding, string? Error) Embed(string path)
+    /// <summary>The embedding of one file, or its one-line error; <c>NoFace</c> when the chain found no face (its embedding
+    /// is the missing value, NaN, as <c>AlignFaces</c> without its centre-crop fallback gives).</summary>
+    public (float[]? Embedding, string? Error, bool NoFace) Embed(string path)
     {
         try
         {
             var e = _engine.Predict(new PathRow { Path = path }).Embedding;
-            return (e, null);
+            return e.Length == 0 || float.IsNaN(e[0]) ? (null, $"{path}: no face found", true) : (e, null, false);
         }
         catch (Exception e) when (e is BadInputException || e.InnerException is BadInputException)
         {
-            return (null, (e as BadInputException ?? (BadInputException)e.InnerException!).Message);
+            return (null, (e as BadInputException ?? (BadInputException)e.InnerException!).Message, false);
         }
     }
 

@@ -53,4 +53,24 @@ public sealed record ModelFusion(string First, string Second, float Weight, floa
     }
 
     public string Name => First + "+" + Second;
+
+    /// <summary>The factor part <paramref name="part"/> (0 or 1) of a fused embedding is scaled by: sqrt(w), then sqrt(1 - w).</summary>
+    public static float PartFactor(float weight, int part) => MathF.Sqrt(part == 0 ? weight : 1 - weight);
+
+    /// <summary>The fused embedding <c>[sqrt(w)·a, sqrt(1-w)·b]</c> of two unit embeddings; a missing part (empty, or NaN as
+    /// ML.NET marks a missing value) makes the whole fusion missing: empty when a part is empty, NaN when a part is NaN.</summary>
+    public static float[] Fuse(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float weight)
+    {
+        if (a.Length == 0 || b.Length == 0) return [];
+        var fused = new float[a.Length + b.Length];
+        if (float.IsNaN(a[0]) || float.IsNaN(b[0]))
+        {
+            Array.Fill(fused, float.NaN);
+            return fused;
+        }
+        float fa = PartFactor(weight, 0), fb = PartFactor(weight, 1);
+        for (int i = 0; i < a.Length; i++) fused[i] = a[i] * fa;
+        for (int i = 0; i < b.Length; i++) fused[a.Length + i] = b[i] * fb;
+        return fused;
+    }
 }

@@ -4,6 +4,7 @@ using FaceNetML.Imaging;
 using FaceNetML.MLNet;
 using FaceNetML.Pipeline;
 using FaceNetML.Tests.Cli;
+using FaceNetML.Tests.HostileInput;
 using FaceNetML.Tests.Imaging;
 using FaceNetML.Verification;
 using Microsoft.ML;
@@ -118,6 +119,69 @@ public sealed class OnePipelineTests
         Assert.IsGreaterThan(0.99999f, EmbeddingDistance.CosineSimilarity(inProcess[0], embedding));
         Assert.IsEmpty(Directory.GetFileSystemEntries(emptyStore), "nothing was downloaded");
         Directory.Delete(dir, true);
+    }
+
+    private sealed class FoundRow
+    {
+        public bool FaceFound { get; set; }
+        public float[] Embedding { get; set; } = [];
+    }
+
+    /// <summary>No face is one outcome on every door: a missing (NaN) embedding in ML.NET, exit 3 from a saved chain in
+    /// the CLI (as from <c>embed</c>); the centre-crop fallback is the one option that embeds anyway.</summary>
+    [TestMethod]
+    public void NoFace_IsAMissingEmbedding_AndExit3FromASavedChain_UnlessTheCentreCropFallbackIsAsked()
+    {
+        var dir = TestData.TempDir("no-face-mlnet");
+        var blank = Path.Combine(dir, "blank.png");
+        ImageEncoder.SavePng(new RgbImage(200, 200), blank);
+        string[] files = [TestData.Photo("obama.jpg"), blank];
+        var ml = new MLContext(seed: 1).RegisterFaceNetML();
+        var data = ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f }));
+        var model = Chain(ml).Fit(data);
+        var rows = ml.Data.CreateEnumerable<FoundRow>(model.Transform(data), reuseRowObject: false).ToList();
+        Assert.IsTrue(rows[0].FaceFound);
+        Assert.IsTrue(rows[0].Embedding.All(float.IsFinite));
+        Assert.IsFalse(rows[1].FaceFound);
+        Assert.HasCount(192, rows[1].Embedding);
+        Assert.IsTrue(rows[1].Embedding.All(float.IsNaN), "no face: the missing value in every slot");
+
+        var withFallback = ml.Transforms.LoadFaceImages()
+            .Append(ml.Transforms.DetectFaces(store: TestModels.Store))
+            .Append(ml.Transforms.AlignFaces(size: 112, centreCropWithoutFace: true))
+            .Append(ml.Transforms.FaceEmbed(store: TestModels.Store)).Fit(data);
+        var cropped = ml.Data.CreateEnumerable<FoundRow>(withFallback.Transform(data), reuseRowObject: false).ToList();
+        Assert.IsFalse(cropped[1].FaceFound);
+        Assert.IsTrue(cropped[1].Embedding.All(float.IsFinite), "the fallback embeds the centre crop");
+        CollectionAssert.AreEqual(rows[0].Embedding, cropped[0].Embedding, "a face is embedded the same either way");
+
+        var zip = Path.Combine(dir, "model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var run = CliRunner.Run("embed", "--mlnet-model", zip, blank, "--json");
+        var json = CleanFailure.Assert(run, 3, "no face");
+        var plain = CliRunner.Run("embed", blank, "--json");
+        Assert.AreEqual(run.ExitCode, plain.ExitCode, "the saved chain and the built-in pipeline end the same way");
+        Directory.Delete(dir, true);
+    }
+
+    [TestMethod]
+    public void SavedPayloads_ThatDoNotMatchTheirHashes_AreRefused()
+    {
+        var packed = Convert.ToBase64String([1, 2, 3, 4]);
+        var detector = Assert.ThrowsExactly<BadInputException>(() =>
+            DetectorColumns.Detector((new string('0', 64) + ":" + packed).AsMemory(), DetectorColumns.Settings(new MtcnnOptions())));
+        StringAssert.Contains(detector.Message, "do not match their saved sha256");
+
+        var model = TestModels.Store.Get("mobilefacenet");
+        var bytes = File.ReadAllBytes(model.OnnxPath);
+        bytes[^20] ^= 0x5A;
+        var input = new FaceEmbedInput
+        {
+            Model = Convert.ToBase64String(bytes).AsMemory(),
+            Manifest = (model.Manifest with { Notes = "a copy whose bytes were changed" }).ToJson().AsMemory(),
+        };
+        var embed = Assert.ThrowsExactly<BadInputException>(() => FaceEmbedColumns.Map(input, new FaceEmbed192Output()));
+        StringAssert.Contains(embed.Message, "damaged or was edited");
     }
 
     [TestMethod]
