@@ -7,7 +7,7 @@ using Microsoft.ML.Transforms.Image;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of the AlignFaces mappings: the image plus the detection of <see cref="DetectFacesMappingFactory"/>.</summary>
-public sealed class AlignFacesInput
+internal sealed class AlignFacesInput
 {
     [ColumnName(AlignFacesColumns.Image)]
     public MLImage? Image { get; set; }
@@ -54,7 +54,7 @@ internal static class AlignFacesColumns
 }
 
 /// <summary>Output row of <see cref="AlignFaces112MappingFactory"/>.</summary>
-public sealed class AlignFaces112Output
+internal sealed class AlignFaces112Output
 {
     [ColumnName(AlignFacesColumns.Aligned), ImageType(112, 112)]
     public MLImage? Aligned { get; set; }
@@ -64,7 +64,7 @@ public sealed class AlignFaces112Output
 }
 
 /// <summary>Output row of <see cref="AlignFaces160MappingFactory"/>.</summary>
-public sealed class AlignFaces160Output
+internal sealed class AlignFaces160Output
 {
     [ColumnName(AlignFacesColumns.Aligned), ImageType(160, 160)]
     public MLImage? Aligned { get; set; }
@@ -76,7 +76,7 @@ public sealed class AlignFaces160Output
 /// <summary>AlignFaces at 112 x 112 (MobileFaceNet); no face gives a missing image. One factory per size and no-face
 /// behaviour: CustomMapping persists no parameters.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFaces112MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
+internal sealed class AlignFaces112MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
 {
     public const string ContractName = "FaceNetML.AlignFaces.112.v2";
 
@@ -88,7 +88,7 @@ public sealed class AlignFaces112MappingFactory : CustomMappingFactory<AlignFace
 
 /// <summary>AlignFaces at 112 x 112 with the centre-crop fallback (the first contract's behaviour, kept for saved models).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFaces112CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
+internal sealed class AlignFaces112CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
 {
     public const string ContractName = "FaceNetML.AlignFaces.112.v1";
 
@@ -100,7 +100,7 @@ public sealed class AlignFaces112CentreCropMappingFactory : CustomMappingFactory
 
 /// <summary>AlignFaces at 160 x 160 (FaceNet-style models); no face gives a missing image.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFaces160MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
+internal sealed class AlignFaces160MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
 {
     public const string ContractName = "FaceNetML.AlignFaces.160.v2";
 
@@ -112,7 +112,7 @@ public sealed class AlignFaces160MappingFactory : CustomMappingFactory<AlignFace
 
 /// <summary>AlignFaces at 160 x 160 with the centre-crop fallback (the first contract's behaviour).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFaces160CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
+internal sealed class AlignFaces160CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
 {
     public const string ContractName = "FaceNetML.AlignFaces.160.v1";
 
@@ -123,7 +123,7 @@ public sealed class AlignFaces160CentreCropMappingFactory : CustomMappingFactory
 }
 
 /// <summary>Input row of <see cref="AlignFacesAnySizeMappingFactory"/>: the detection plus the crop side to align to.</summary>
-public sealed class AlignFacesAnySizeInput
+internal sealed class AlignFacesAnySizeInput
 {
     [ColumnName(AlignFacesColumns.Image)]
     public MLImage? Image { get; set; }
@@ -143,7 +143,7 @@ public sealed class AlignFacesAnySizeInput
 }
 
 /// <summary>Output row of <see cref="AlignFacesAnySizeMappingFactory"/>: an image whose size the column type does not fix.</summary>
-public sealed class AlignFacesAnySizeOutput
+internal sealed class AlignFacesAnySizeOutput
 {
     [ColumnName(AlignFacesColumns.Aligned)]
     public MLImage? Aligned { get; set; }
@@ -156,7 +156,7 @@ public sealed class AlignFacesAnySizeOutput
 /// travels in a column, so one contract serves them all; the output column is an image of unfixed size (<c>FaceEmbed</c>
 /// takes it as it is).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
 {
     public const string ContractName = "FaceNetML.AlignFaces.any.v2";
 
@@ -168,7 +168,7 @@ public sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<Align
 
 /// <summary>AlignFaces at any size with the centre-crop fallback (the first contract's behaviour).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFacesAnySizeCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesAnySizeCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
 {
     public const string ContractName = "FaceNetML.AlignFaces.any.v1";
 
@@ -181,7 +181,7 @@ public sealed class AlignFacesAnySizeCentreCropMappingFactory : CustomMappingFac
 /// <summary>AlignFaces to the <c>dlib</c> template (dlib's face chip, for <c>dlib-resnet</c>) at the size in the size
 /// column; no face gives a missing image.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFacesDlibMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesDlibMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
 {
     public const string ContractName = "FaceNetML.AlignFaces.dlib.v2";
 
@@ -193,7 +193,7 @@ public sealed class AlignFacesDlibMappingFactory : CustomMappingFactory<AlignFac
 
 /// <summary>AlignFaces to the <c>dlib</c> template with the centre-crop fallback (the first contract's behaviour).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class AlignFacesDlibCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesDlibCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
 {
     public const string ContractName = "FaceNetML.AlignFaces.dlib.v1";
 

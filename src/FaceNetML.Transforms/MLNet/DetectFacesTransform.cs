@@ -5,14 +5,14 @@ using Microsoft.ML.Transforms;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of <see cref="DetectFacesMappingFactory"/> (internal column names; the catalog renames).</summary>
-public sealed class DetectFacesInput
+internal sealed class DetectFacesInput
 {
     [ColumnName(DetectFacesMappingFactory.ImageColumn)]
     public MLImage? Image { get; set; }
 }
 
 /// <summary>Output row of <see cref="DetectFacesMappingFactory"/>: all faces, largest first.</summary>
-public sealed class DetectFacesOutput
+internal sealed class DetectFacesOutput
 {
     [ColumnName(DetectFacesMappingFactory.CountColumn)]
     public int Count { get; set; }
@@ -34,7 +34,7 @@ public sealed class DetectFacesOutput
 /// (contract <see cref="ContractName"/>; default detector settings, models from the model store).
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class DetectFacesMappingFactory : CustomMappingFactory<DetectFacesInput, DetectFacesOutput>
+internal sealed class DetectFacesMappingFactory : CustomMappingFactory<DetectFacesInput, DetectFacesOutput>
 {
     public const string ContractName = "FaceNetML.DetectFaces.v1";
     internal const string ImageColumn = "__FaceNetML_DetectFaces_Image";
@@ -100,7 +100,7 @@ public sealed class DetectFacesMappingFactory : CustomMappingFactory<DetectFaces
 }
 
 /// <summary>Input row of <see cref="DetectFacesWithSettingsMappingFactory"/>: the image plus the detector columns.</summary>
-public sealed class DetectFacesWithSettingsInput
+internal sealed class DetectFacesWithSettingsInput
 {
     [ColumnName(DetectFacesMappingFactory.ImageColumn)]
     public MLImage? Image { get; set; }
@@ -118,7 +118,7 @@ public sealed class DetectFacesWithSettingsInput
 /// settings it was fitted with. (Contract v1, which took both from the model store's defaults, still loads.)
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class DetectFacesWithSettingsMappingFactory : CustomMappingFactory<DetectFacesWithSettingsInput, DetectFacesOutput>
+internal sealed class DetectFacesWithSettingsMappingFactory : CustomMappingFactory<DetectFacesWithSettingsInput, DetectFacesOutput>
 {
     public const string ContractName = "FaceNetML.DetectFaces.v2";
 

@@ -9,14 +9,14 @@ using Microsoft.ML.Transforms;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of <see cref="DetectorKeyMappingFactory"/>.</summary>
-public sealed class DetectorKeyInput
+internal sealed class DetectorKeyInput
 {
     [ColumnName(DetectFacesMappingFactory.ImageColumn)]
     public MLImage? Image { get; set; }
 }
 
 /// <summary>Output row of <see cref="DetectorKeyMappingFactory"/>: the constant key the detector columns hang on.</summary>
-public sealed class DetectorKeyOutput
+internal sealed class DetectorKeyOutput
 {
     [ColumnName(DetectorColumns.KeyColumn)]
     public int Key { get; set; }
@@ -25,7 +25,7 @@ public sealed class DetectorKeyOutput
 /// <summary>Gives every row the key <see cref="DetectorColumns.Key"/>; ML.NET's <c>MapValue</c> then attaches the
 /// detector's models and settings to it (value mappings are saved inside model.zip with their data).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class DetectorKeyMappingFactory : CustomMappingFactory<DetectorKeyInput, DetectorKeyOutput>
+internal sealed class DetectorKeyMappingFactory : CustomMappingFactory<DetectorKeyInput, DetectorKeyOutput>
 {
     public const string ContractName = "FaceNetML.DetectorKey.v1";
 

@@ -9,7 +9,7 @@ namespace FaceNetML.MLNet;
 
 /// <summary>Input row of the FaceEmbed mappings: an aligned face, and the embedder's ONNX bytes and manifest
 /// (constant columns saved inside model.zip, see <see cref="FaceEmbedColumns"/>).</summary>
-public sealed class FaceEmbedInput
+internal sealed class FaceEmbedInput
 {
     [ColumnName(FaceEmbedColumns.Image)]
     public MLImage? Image { get; set; }
@@ -23,14 +23,14 @@ public sealed class FaceEmbedInput
 }
 
 /// <summary>Input row of <see cref="FaceEmbedKeyMappingFactory"/>.</summary>
-public sealed class FaceEmbedKeyInput
+internal sealed class FaceEmbedKeyInput
 {
     [ColumnName(FaceEmbedColumns.Image)]
     public MLImage? Image { get; set; }
 }
 
 /// <summary>Output row of <see cref="FaceEmbedKeyMappingFactory"/>.</summary>
-public sealed class FaceEmbedKeyOutput
+internal sealed class FaceEmbedKeyOutput
 {
     [ColumnName(FaceEmbedColumns.Key)]
     public int Key { get; set; }
@@ -38,7 +38,7 @@ public sealed class FaceEmbedKeyOutput
 
 /// <summary>Gives every row the key the embedder's model and manifest columns hang on.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FaceEmbedKeyMappingFactory : CustomMappingFactory<FaceEmbedKeyInput, FaceEmbedKeyOutput>
+internal sealed class FaceEmbedKeyMappingFactory : CustomMappingFactory<FaceEmbedKeyInput, FaceEmbedKeyOutput>
 {
     public const string ContractName = "FaceNetML.FaceEmbedKey.v1";
 
@@ -50,34 +50,34 @@ public sealed class FaceEmbedKeyMappingFactory : CustomMappingFactory<FaceEmbedK
 }
 
 /// <summary>An output row of a FaceEmbed mapping.</summary>
-public interface IFaceEmbedOutput
+internal interface IFaceEmbedOutput
 {
     float[] Embedding { get; set; }
 }
 
 /// <summary>FaceEmbed output of a 128-value model.</summary>
-public sealed class FaceEmbed128Output : IFaceEmbedOutput
+internal sealed class FaceEmbed128Output : IFaceEmbedOutput
 {
     [ColumnName(FaceEmbedColumns.Embedding), VectorType(128)]
     public float[] Embedding { get; set; } = [];
 }
 
 /// <summary>FaceEmbed output of a 192-value model (MobileFaceNet).</summary>
-public sealed class FaceEmbed192Output : IFaceEmbedOutput
+internal sealed class FaceEmbed192Output : IFaceEmbedOutput
 {
     [ColumnName(FaceEmbedColumns.Embedding), VectorType(192)]
     public float[] Embedding { get; set; } = [];
 }
 
 /// <summary>FaceEmbed output of a 512-value model.</summary>
-public sealed class FaceEmbed512Output : IFaceEmbedOutput
+internal sealed class FaceEmbed512Output : IFaceEmbedOutput
 {
     [ColumnName(FaceEmbedColumns.Embedding), VectorType(512)]
     public float[] Embedding { get; set; } = [];
 }
 
 /// <summary>FaceEmbed output of a model of any other size (a variable-length vector).</summary>
-public sealed class FaceEmbedAnyOutput : IFaceEmbedOutput
+internal sealed class FaceEmbedAnyOutput : IFaceEmbedOutput
 {
     [ColumnName(FaceEmbedColumns.Embedding), VectorType]
     public float[] Embedding { get; set; } = [];
@@ -85,7 +85,7 @@ public sealed class FaceEmbedAnyOutput : IFaceEmbedOutput
 
 /// <summary>FaceEmbed for 128-value models.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FaceEmbed128MappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbed128Output>
+internal sealed class FaceEmbed128MappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbed128Output>
 {
     public const string ContractName = "FaceNetML.FaceEmbed.128.v1";
     public FaceEmbed128MappingFactory() => FaceComponents.EnsureImageType();
@@ -94,7 +94,7 @@ public sealed class FaceEmbed128MappingFactory : CustomMappingFactory<FaceEmbedI
 
 /// <summary>FaceEmbed for 192-value models.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FaceEmbed192MappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbed192Output>
+internal sealed class FaceEmbed192MappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbed192Output>
 {
     public const string ContractName = "FaceNetML.FaceEmbed.192.v1";
     public FaceEmbed192MappingFactory() => FaceComponents.EnsureImageType();
@@ -103,7 +103,7 @@ public sealed class FaceEmbed192MappingFactory : CustomMappingFactory<FaceEmbedI
 
 /// <summary>FaceEmbed for 512-value models.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FaceEmbed512MappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbed512Output>
+internal sealed class FaceEmbed512MappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbed512Output>
 {
     public const string ContractName = "FaceNetML.FaceEmbed.512.v1";
     public FaceEmbed512MappingFactory() => FaceComponents.EnsureImageType();
@@ -112,7 +112,7 @@ public sealed class FaceEmbed512MappingFactory : CustomMappingFactory<FaceEmbedI
 
 /// <summary>FaceEmbed for models of other sizes.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FaceEmbedAnyMappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbedAnyOutput>
+internal sealed class FaceEmbedAnyMappingFactory : CustomMappingFactory<FaceEmbedInput, FaceEmbedAnyOutput>
 {
     public const string ContractName = "FaceNetML.FaceEmbed.any.v1";
     public FaceEmbedAnyMappingFactory() => FaceComponents.EnsureImageType();
@@ -126,7 +126,7 @@ public sealed class FaceEmbedAnyMappingFactory : CustomMappingFactory<FaceEmbedI
 /// model.zip: a loaded chain needs no model store. The output is a known-size vector for 128, 192 and 512 values (one
 /// contract each), a variable-length one otherwise.
 /// </summary>
-public static class FaceEmbedColumns
+internal static class FaceEmbedColumns
 {
     internal const int KeyValue = 1;
     internal const string Image = "__FaceNetML_FaceEmbed_Image";

@@ -5,7 +5,7 @@ using Microsoft.ML.Transforms;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of <see cref="FacePairMappingFactory"/>: two embeddings (any equal length).</summary>
-public sealed class FacePairInput
+internal sealed class FacePairInput
 {
     [ColumnName(FacePairMappingFactory.AColumn), VectorType]
     public float[] A { get; set; } = [];
@@ -15,7 +15,7 @@ public sealed class FacePairInput
 }
 
 /// <summary>Output row of <see cref="FacePairMappingFactory"/>.</summary>
-public sealed class FacePairOutput
+internal sealed class FacePairOutput
 {
     [ColumnName(FacePairMappingFactory.DistanceColumn)]
     public float Distance { get; set; }
@@ -29,7 +29,7 @@ public sealed class FacePairOutput
 /// embedding columns; NaN when either is empty or lengths differ.
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FacePairMappingFactory : CustomMappingFactory<FacePairInput, FacePairOutput>
+internal sealed class FacePairMappingFactory : CustomMappingFactory<FacePairInput, FacePairOutput>
 {
     public const string ContractName = "FaceNetML.FacePair.v1";
     internal const string AColumn = "__FaceNetML_FacePair_A";

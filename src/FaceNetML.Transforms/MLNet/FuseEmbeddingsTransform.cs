@@ -4,14 +4,14 @@ using Microsoft.ML.Transforms;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of <see cref="FuseEmbeddingsKeyMappingFactory"/>.</summary>
-public sealed class FuseEmbeddingsKeyInput
+internal sealed class FuseEmbeddingsKeyInput
 {
     [ColumnName(FuseEmbeddingsMappingFactory.AColumn), VectorType]
     public float[] A { get; set; } = [];
 }
 
 /// <summary>Output row of <see cref="FuseEmbeddingsKeyMappingFactory"/>.</summary>
-public sealed class FuseEmbeddingsKeyOutput
+internal sealed class FuseEmbeddingsKeyOutput
 {
     [ColumnName(FuseEmbeddingsKeyMappingFactory.KeyColumn)]
     public int Key { get; set; }
@@ -19,7 +19,7 @@ public sealed class FuseEmbeddingsKeyOutput
 
 /// <summary>Gives every row the key the fusion weight column (a saved <c>MapValue</c>) hangs on.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FuseEmbeddingsKeyMappingFactory : CustomMappingFactory<FuseEmbeddingsKeyInput, FuseEmbeddingsKeyOutput>
+internal sealed class FuseEmbeddingsKeyMappingFactory : CustomMappingFactory<FuseEmbeddingsKeyInput, FuseEmbeddingsKeyOutput>
 {
     public const string ContractName = "FaceNetML.FuseEmbeddingsKey.v1";
     internal const string KeyColumn = "__FaceNetML_Fuse_Key";
@@ -31,7 +31,7 @@ public sealed class FuseEmbeddingsKeyMappingFactory : CustomMappingFactory<FuseE
 }
 
 /// <summary>Input row of <see cref="FuseEmbeddingsMappingFactory"/>: two embeddings and the first one's weight.</summary>
-public sealed class FuseEmbeddingsInput
+internal sealed class FuseEmbeddingsInput
 {
     [ColumnName(FuseEmbeddingsMappingFactory.AColumn), VectorType]
     public float[] A { get; set; } = [];
@@ -44,7 +44,7 @@ public sealed class FuseEmbeddingsInput
 }
 
 /// <summary>Output row of <see cref="FuseEmbeddingsMappingFactory"/>.</summary>
-public sealed class FuseEmbeddingsOutput
+internal sealed class FuseEmbeddingsOutput
 {
     [ColumnName(FuseEmbeddingsMappingFactory.FusedColumn), VectorType]
     public float[] Fused { get; set; } = [];
@@ -53,7 +53,7 @@ public sealed class FuseEmbeddingsOutput
 /// <summary><c>[sqrt(w)·a, sqrt(1-w)·b]</c>, computed by <see cref="Models.ModelFusion.Fuse"/> (the pipeline's fusion); missing
 /// (empty or NaN) when either input is.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class FuseEmbeddingsMappingFactory : CustomMappingFactory<FuseEmbeddingsInput, FuseEmbeddingsOutput>
+internal sealed class FuseEmbeddingsMappingFactory : CustomMappingFactory<FuseEmbeddingsInput, FuseEmbeddingsOutput>
 {
     public const string ContractName = "FaceNetML.FuseEmbeddings.v1";
     internal const string AColumn = "__FaceNetML_Fuse_A";

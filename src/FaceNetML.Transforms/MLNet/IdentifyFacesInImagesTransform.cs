@@ -6,14 +6,14 @@ using Microsoft.ML.Data;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of <see cref="IdentifyFacesInImagesTransform"/> (internal column name; the catalog renames).</summary>
-public sealed class IdentifyFacesInImagesInput
+internal sealed class IdentifyFacesInImagesInput
 {
     [ColumnName(IdentifyFacesInImagesTransform.ImageColumn)]
     public MLImage? Image { get; set; }
 }
 
 /// <summary>Output row of <see cref="IdentifyFacesInImagesTransform"/>: every face of the image, largest first.</summary>
-public sealed class IdentifyFacesInImagesOutput
+internal sealed class IdentifyFacesInImagesOutput
 {
     /// <summary>x, y, width, height per face.</summary>
     [ColumnName(IdentifyFacesInImagesTransform.BoxesColumn), VectorType]

@@ -5,14 +5,14 @@ using Microsoft.ML.Data;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of <see cref="IdentifyFacesTransform"/>: one L2-normalised embedding.</summary>
-public sealed class IdentifyFacesInput
+internal sealed class IdentifyFacesInput
 {
     [ColumnName(IdentifyFacesTransform.EmbeddingColumn), VectorType]
     public float[] Embedding { get; set; } = [];
 }
 
 /// <summary>Output row of <see cref="IdentifyFacesTransform"/>.</summary>
-public sealed class IdentifyFacesOutput
+internal sealed class IdentifyFacesOutput
 {
     /// <summary>The identified person, or empty when unknown (or no embedding).</summary>
     public string PredictedPerson { get; set; } = "";

@@ -5,14 +5,14 @@ using Microsoft.ML.Transforms;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of <see cref="LoadFaceImagesMappingFactory"/>: an image file path.</summary>
-public sealed class LoadFaceImagesInput
+internal sealed class LoadFaceImagesInput
 {
     [ColumnName(LoadFaceImagesMappingFactory.PathColumn)]
     public string Path { get; set; } = "";
 }
 
 /// <summary>Output row of <see cref="LoadFaceImagesMappingFactory"/>: the decoded image (BGRA32, any size).</summary>
-public sealed class LoadFaceImagesOutput
+internal sealed class LoadFaceImagesOutput
 {
     [ColumnName(LoadFaceImagesMappingFactory.ImageColumn)]
     public MLImage? Image { get; set; }
@@ -25,7 +25,7 @@ public sealed class LoadFaceImagesOutput
 /// sideways reaches the detector sideways. A file that cannot be decoded throws its one-line error.
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class LoadFaceImagesMappingFactory : CustomMappingFactory<LoadFaceImagesInput, LoadFaceImagesOutput>
+internal sealed class LoadFaceImagesMappingFactory : CustomMappingFactory<LoadFaceImagesInput, LoadFaceImagesOutput>
 {
     public const string ContractName = "FaceNetML.LoadFaceImages.v1";
     internal const string PathColumn = "__FaceNetML_LoadFaceImages_Path";
