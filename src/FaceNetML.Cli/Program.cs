@@ -4,6 +4,10 @@ using FaceNetML.Cli;
 using FaceNetML.Cli.Commands;
 using FaceNetML.Imaging;
 using FaceNetML.Models;
+using FaceNetML.Recognition;
+
+// Every command that takes a gallery accepts a postgres:// URL: the CLI ships the PostgreSQL backend.
+PostgresGalleries.Register();
 
 var root = new RootCommand("facenetml: face detection, embedding, verification and LFW evaluation (FaceNetML)")
 {

@@ -1,5 +1,6 @@
 using FaceNetML.Imaging;
 using FaceNetML.Pipeline;
+using FaceNetML.Recognition;
 using Microsoft.AspNetCore.Http;
 using Prometheus;
 
@@ -15,6 +16,8 @@ public sealed class FaceService : IDisposable
 
     public FaceService(FaceServerOptions options, FacePipeline? pipeline = null)
     {
+        // The gallery may be a postgres:// URL: the server ships the PostgreSQL backend.
+        PostgresGalleries.Register();
         Options = options;
         _ownsPipeline = pipeline is null;
         Pipeline = pipeline ?? new FacePipeline(options.Pipeline);

@@ -29,7 +29,7 @@ internal static class ClusterCommand
             var embeddings = ok.Select(r => r.Result!.Embedding).ToList();
             var ml = new MLContext(seed: 1);
             var kValue = parse.GetValue(k);
-            var clusters = kValue is int n ? FaceClustering.KMeans(ml, embeddings, n) : FaceClustering.Agglomerative(embeddings, pipeline.Threshold);
+            var clusters = kValue is int n ? MLNetClustering.KMeans(ml, embeddings, n) : FaceClustering.Agglomerative(embeddings, pipeline.Threshold);
 
             // Labels when every photo sits in a sub-folder: the person is the first folder below DIR.
             var people = ok.Select(r => Path.GetRelativePath(root, r.Path).Split(Path.DirectorySeparatorChar)).ToList();
@@ -37,7 +37,7 @@ internal static class ClusterCommand
             if (people.All(p => p.Length > 1) && clusters.Distinct().Count() > 0)
             {
                 var names = people.Select(p => p[0]).Distinct().ToList();
-                nmi = FaceClustering.Nmi(ml, embeddings, clusters, people.Select(p => names.IndexOf(p[0])).ToList());
+                nmi = MLNetClustering.Nmi(ml, embeddings, clusters, people.Select(p => names.IndexOf(p[0])).ToList());
             }
             var groups = clusters.Select((c, i) => (c, path: ok[i].Path)).GroupBy(x => x.c).OrderBy(g => g.Key)
                 .Select(g => new { id = g.Key, paths = g.Select(x => x.path).ToArray() }).ToList();

@@ -23,11 +23,11 @@ public sealed class FaceClusteringTests
         var labels = ok.Select(i => files[i].label).ToList();
 
         var ml = new MLContext(seed: 1);
-        var kmeans = FaceClustering.KMeans(ml, embeddings, 20);
-        var nmi = FaceClustering.Nmi(ml, embeddings, kmeans, labels);
+        var kmeans = MLNetClustering.KMeans(ml, embeddings, 20);
+        var nmi = MLNetClustering.Nmi(ml, embeddings, kmeans, labels);
         var agglomerative = FaceClustering.Agglomerative(embeddings, pipeline.Threshold);
         int found = FaceClustering.People(agglomerative);
-        var nmiAgg = FaceClustering.Nmi(ml, embeddings, agglomerative, labels);
+        var nmiAgg = MLNetClustering.Nmi(ml, embeddings, agglomerative, labels);
         TestContext.WriteLine($"celeba-train first 20 identities, {embeddings.Count} images: k-means NMI {nmi:F4}; " +
             $"agglomerative (threshold {pipeline.Threshold}) found {found} people ({agglomerative.Max() + 1} clusters with singletons), NMI {nmiAgg:F4}");
         Assert.IsTrue(nmi >= 0.90, $"k-means NMI {nmi}");

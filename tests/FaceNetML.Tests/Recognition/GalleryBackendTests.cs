@@ -20,6 +20,7 @@ public sealed class GalleryBackendTests
     [ClassInitialize]
     public static void Init(TestContext _)
     {
+        PostgresGalleries.Register();
         _pipeline = new FacePipeline(new FacePipelineOptions { Store = TestModels.Store });
         _pg = new PgliteServer();
     }

@@ -30,7 +30,7 @@ public sealed record ModelManifest
     public float DefaultThreshold { get; init; }
     /// <summary>Alignment template name: <c>standard</c> (the insightface 5-point template scaled to InputSize) or
     /// <c>dlib</c> (dlib's face chip: its mean face shape with 0.25 padding, as dlib's ResNet descriptor was trained).</summary>
-    public string Template { get; init; } = "standard";
+    public string Template { get; init; } = AlignmentTemplateNames.Standard;
     public string? Notes { get; init; }
 
     /// <summary>For imported models: the <see cref="Onnx.TfLiteToOnnxConverter.Version"/> that wrote the ONNX file.</summary>
@@ -55,9 +55,9 @@ public sealed record ModelManifest
     /// <summary>Reads and <see cref="Validate"/>s a manifest; any problem is a <see cref="BadInputException"/> naming the file.</summary>
     public static ModelManifest Load(string path)
     {
-        var kind = Imaging.FileKinds.Of(path);
-        if (kind is not (Imaging.FileKind.Regular or Imaging.FileKind.Unknown))
-            throw new BadInputException($"{path}: model manifest is {Imaging.FileKinds.Describe(kind)}, not a regular file");
+        var kind = FileKinds.Of(path);
+        if (kind is not (FileKind.Regular or FileKind.Unknown))
+            throw new BadInputException($"{path}: model manifest is {FileKinds.Describe(kind)}, not a regular file");
         ModelManifest manifest;
         try
         {
@@ -93,7 +93,7 @@ public sealed record ModelManifest
         if (EmbeddingSize is < 1 or > 65536) Bad($"embeddingSize {EmbeddingSize} (1..65536)");
         if (!(float.IsFinite(DefaultThreshold) && DefaultThreshold > 0)) Bad($"defaultThreshold {DefaultThreshold} (a positive distance)");
         if (Layout != "NHWC" || ChannelOrder != "RGB") Bad($"{Layout} {ChannelOrder} (FaceNetML runs NHWC RGB models)");
-        if (!Alignment.FaceTemplate.IsKnown(Template)) Bad($"template '{Template}' ({string.Join(" or ", Alignment.FaceTemplate.Names)})");
+        if (!AlignmentTemplateNames.IsKnown(Template)) Bad($"template '{Template}' ({string.Join(" or ", AlignmentTemplateNames.All)})");
     }
 
     public void Save(string path) => File.WriteAllText(path, ToJson());

@@ -5,20 +5,26 @@ namespace FaceNetML.Recognition;
 /// <summary>
 /// Opens a gallery from the string users give as <c>--gallery</c>: a JSON gallery file (or a folder of people, built
 /// in memory), a <c>.usearch</c> path (embedded HNSW; <c>PATH.usearch?scalar=i8</c> picks the storage of a new one), or
-/// a <c>postgres://user@host:port/db?table=NAME</c> URL. Every command that takes a gallery opens it here.
+/// a location served by a registered <see cref="IFaceIndexProvider"/> (such as a
+/// <c>postgres://user@host:port/db?table=NAME</c> URL with FaceNetML.Galleries.Postgres). Every command that takes a
+/// gallery opens it here.
 /// </summary>
 public static class GalleryStore
 {
-    /// <summary>True for a location held by a stored backend (HNSW file or PostgreSQL), false for JSON or folders.</summary>
-    public static bool IsIndexed(string location) => PostgresUrl.Looks(location) || HnswPath(location) is not null;
+    /// <summary>True for a location held by a stored backend (HNSW file, or a provider's such as PostgreSQL; also a
+    /// <c>postgres://</c> URL whose provider is not registered, which then fails to open with a message that says so),
+    /// false for JSON or folders.</summary>
+    public static bool IsIndexed(string location) =>
+        FaceIndexProviders.For(location) is not null || FaceIndexProviders.MissingProviderMessage(location) is not null || HnswPath(location) is not null;
 
-    /// <summary>Opens a gallery to read: JSON file, <c>.usearch</c> or PostgreSQL URL (a folder too, when
-    /// <paramref name="pipeline"/> is given, enrolled in memory).</summary>
+    /// <summary>Opens a gallery to read: JSON file, <c>.usearch</c> or a provider's location such as a PostgreSQL URL
+    /// (a folder too, when <paramref name="pipeline"/> is given, enrolled in memory).</summary>
     /// <exception cref="BadInputException">Missing, unreadable or invalid gallery.</exception>
+    /// <exception cref="NotSupportedException">A <c>postgres://</c> URL and no PostgreSQL provider registered.</exception>
     public static Gallery OpenRead(string location, FacePipeline? pipeline = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        if (PostgresUrl.Looks(location)) return Gallery.Attach(PgVectorFaceIndex.Open(location, readOnly: true));
+        if (Provider(location) is { } provider) return Gallery.Attach(provider.Open(location, readOnly: true));
         if (HnswPath(location) is { } h) return Gallery.Attach(USearchFaceIndex.Open(h.Path, readOnly: true));
         if (pipeline is not null) return Gallery.Open(pipeline, location);
         return GalleryFile.Load(location);
@@ -27,9 +33,10 @@ public static class GalleryStore
     /// <summary>Opens (creating when missing) a stored gallery to write into. Refuses, before writing anything, a
     /// gallery built with another model or embedding length.</summary>
     /// <exception cref="BadInputException">Not a stored location, unreachable, wrong schema, or another model.</exception>
+    /// <exception cref="NotSupportedException">A <c>postgres://</c> URL and no PostgreSQL provider registered.</exception>
     public static Gallery OpenWrite(string location, string model, float threshold, int dimension, IdentificationRule? rule = null)
     {
-        IFaceIndex index = PostgresUrl.Looks(location) ? PgVectorFaceIndex.Open(location, readOnly: false)
+        IFaceIndex index = Provider(location) is { } provider ? provider.Open(location, readOnly: false)
             : HnswPath(location) is { } h ? USearchFaceIndex.Open(h.Path, readOnly: false, h.Scalar)
             : throw new ArgumentException($"{location}: not a .usearch path or postgres:// URL", nameof(location));
         try
@@ -67,6 +74,12 @@ public static class GalleryStore
         target.Flush();
         return added;
     }
+
+    /// <summary>The registered provider for <paramref name="location"/>; null when none serves it and it is not a
+    /// location whose provider is missing.</summary>
+    private static IFaceIndexProvider? Provider(string location) =>
+        FaceIndexProviders.For(location)
+        ?? (FaceIndexProviders.MissingProviderMessage(location) is { } missing ? throw new NotSupportedException(missing) : null);
 
     private static (string Path, string Scalar)? HnswPath(string location)
     {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FaceNetML.Imaging;
+namespace FaceNetML;
 
 /// <summary>What a path names, after following symbolic links: the one question asked before a file is opened,
 /// because opening a FIFO blocks until a writer comes and reading a device (<c>/dev/zero</c>) never ends.</summary>

@@ -100,9 +100,9 @@ public sealed class ModelStore
         var manifestPath = Path.Combine(dir, "manifest.json");
         if (!File.Exists(manifestPath)) throw new BadInputException($"{dir}: no manifest.json beside the model");
         if (!File.Exists(onnx)) throw new BadInputException($"{onnx}: model file missing");
-        var kind = Imaging.FileKinds.Of(onnx);
-        if (kind is not (Imaging.FileKind.Regular or Imaging.FileKind.Unknown))
-            throw new BadInputException($"{onnx}: model file is {Imaging.FileKinds.Describe(kind)}, not a regular file");
+        var kind = FileKinds.Of(onnx);
+        if (kind is not (FileKind.Regular or FileKind.Unknown))
+            throw new BadInputException($"{onnx}: model file is {FileKinds.Describe(kind)}, not a regular file");
         var manifest = ModelManifest.Load(manifestPath);
         var actual = Sha256(onnx);
         if (BuiltInModelSources.Find(manifest.Name) is { } source)

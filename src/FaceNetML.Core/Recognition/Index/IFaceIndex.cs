@@ -3,7 +3,8 @@ namespace FaceNetML.Recognition;
 /// <summary>
 /// The storage seam under a <see cref="Gallery"/>: (person, embedding, source, quality) rows and k-nearest queries.
 /// Backends: <see cref="ExactFaceIndex"/> (in memory, the recall oracle), <see cref="USearchFaceIndex"/> (embedded HNSW
-/// file with a SQLite sidecar) and <see cref="PgVectorFaceIndex"/> (PostgreSQL + pgvector). The identification decision
+/// file with a SQLite sidecar), and those of other packages through <see cref="IFaceIndexProvider"/> (PgVectorFaceIndex,
+/// PostgreSQL + pgvector, in FaceNetML.Galleries.Postgres). The identification decision
 /// (<see cref="ProbeEvidence"/>, <see cref="IdentificationRule"/>) sits above this seam and is the same on every backend:
 /// it asks for the k nearest embeddings, groups them by person, and fetches the few candidate persons' own embeddings
 /// (<see cref="Person"/>) to compute the exact nearest distance, margin and template distance.

@@ -1,5 +1,3 @@
-using FaceNetML.Imaging;
-
 namespace FaceNetML;
 
 /// <summary>Reads a settings or data text file (gallery, rule) only when it is a regular file of bounded size, so that

@@ -1,4 +1,5 @@
 using System.Drawing;
+using FaceNetML.Models;
 
 namespace FaceNetML.Alignment;
 
@@ -41,16 +42,16 @@ public sealed record FaceTemplate(int Size, PointF[] Points)
         ]);
     }
 
-    /// <summary>The template names a model manifest may give.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["standard", "dlib"];
+    /// <summary>The template names a model manifest may give (<see cref="AlignmentTemplateNames"/>).</summary>
+    public static IReadOnlyList<string> Names => AlignmentTemplateNames.All;
 
-    public static bool IsKnown(string name) => Names.Contains(name);
+    public static bool IsKnown(string name) => AlignmentTemplateNames.IsKnown(name);
 
     /// <summary>The named template at a given side.</summary>
     public static FaceTemplate For(string name, int size) => name switch
     {
-        "standard" => Standard(size),
-        "dlib" => Dlib(size),
+        AlignmentTemplateNames.Standard => Standard(size),
+        AlignmentTemplateNames.Dlib => Dlib(size),
         _ => throw new BadInputException($"unknown alignment template '{name}' ({string.Join(", ", Names)})"),
     };
 }
