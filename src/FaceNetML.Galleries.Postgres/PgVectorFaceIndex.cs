@@ -83,7 +83,31 @@ public sealed class PgVectorFaceIndex : IFaceIndex
         if (!meta.TryGetValue("model", out var model) || !meta.TryGetValue("threshold", out var t) || !meta.TryGetValue("dimension", out var d) || !meta.TryGetValue("rule", out var rule))
             throw new BadInputException($"{Location}: table {_meta} lacks model, threshold, dimension or rule");
         _info = new GalleryInfo(model, float.Parse(t, CultureInfo.InvariantCulture), int.Parse(d, CultureInfo.InvariantCulture), rule);
+        _counted = meta.ContainsKey(PeopleKey) && meta.ContainsKey(FacesKey);
+        if (!_counted && !_readOnly)
+        {
+            // A table from before the stored counts: count once, with writers held off, and keep the counts from now on.
+            using var tx = c.BeginTransaction();
+            Exec(c, tx, $"LOCK TABLE {_person}, {_t} IN SHARE MODE");
+            Exec(c, tx, $"""
+                INSERT INTO {_meta} VALUES ('{PeopleKey}', (SELECT count(*) FROM {_person})::text) ON CONFLICT (key) DO NOTHING;
+                INSERT INTO {_meta} VALUES ('{FacesKey}', (SELECT count(*) FROM {_t})::text) ON CONFLICT (key) DO NOTHING;
+                """);
+            tx.Commit();
+            _counted = true;
+        }
     }
+
+    private const string PeopleKey = "people", FacesKey = "faces";
+
+    /// <summary>Whether the meta table keeps the person and face counts (kept in the same transaction as every change).</summary>
+    private bool _counted;
+
+    /// <summary>A stored count: one primary-key lookup, whatever the gallery's size (a read-only open of a table from
+    /// before the stored counts counts its rows).</summary>
+    private long Count(string key, string table) => _info is null ? 0 : Guard(() => _counted
+        ? long.Parse(Scalar<string>($"SELECT value FROM {_meta} WHERE key = '{key}'"), CultureInfo.InvariantCulture)
+        : Scalar<long>($"SELECT count(*) FROM {table}"));
 
     private void CheckSchema(NpgsqlConnection c, HashSet<string> tables)
     {
@@ -148,7 +172,7 @@ public sealed class PgVectorFaceIndex : IFaceIndex
                 CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops);
                 """);
             foreach (var (k, v) in new[] { ("model", info.Model), ("threshold", info.Threshold.ToString("R", CultureInfo.InvariantCulture)),
-                         ("dimension", info.Dimension.ToString(CultureInfo.InvariantCulture)), ("rule", info.RuleJson) })
+                         ("dimension", info.Dimension.ToString(CultureInfo.InvariantCulture)), ("rule", info.RuleJson), (PeopleKey, "0"), (FacesKey, "0") })
             {
                 // A concurrent creator may have won: keep its metadata, then check it below.
                 using var cmd = new NpgsqlCommand($"INSERT INTO {_meta} VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", c, tx);
@@ -164,7 +188,10 @@ public sealed class PgVectorFaceIndex : IFaceIndex
             throw new BadInputException($"{Location}: the gallery was built with model '{_info.Model}' ({_info.Dimension} values), not '{info.Model}'");
     }
 
-    public int PersonCount => _info is null ? 0 : Guard(() => (int)Scalar<long>($"SELECT count(*) FROM {_person}"));
+    /// <summary>Every change is one committed transaction.</summary>
+    public bool DurableWrites => true;
+
+    public int PersonCount => checked((int)Count(PeopleKey, _person));
 
     public bool HasGrayFaces => _info is not null && _grayColumn && Guard(() => Scalar<bool>($"SELECT EXISTS (SELECT 1 FROM {_t} WHERE gray)"));
 
@@ -173,7 +200,7 @@ public sealed class PgVectorFaceIndex : IFaceIndex
 
     private string GrayColumn => _grayColumn ? "f.gray" : "false";
 
-    public long FaceCount => _info is null ? 0 : Guard(() => Scalar<long>($"SELECT count(*) FROM {_t}"));
+    public long FaceCount => Count(FacesKey, _t);
 
     public long ApproximateBytes => _info is null ? 0 : Guard(() => Scalar<long>($"SELECT pg_total_relation_size('{_t}') + pg_total_relation_size('{_person}')"));
 
@@ -238,11 +265,16 @@ public sealed class PgVectorFaceIndex : IFaceIndex
             using var c = Connect();
             using var tx = c.BeginTransaction();
             int id;
-            using (var cmd = new NpgsqlCommand($"INSERT INTO {_person} (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id", c, tx))
+            bool newPerson;
+            using (var cmd = new NpgsqlCommand($"INSERT INTO {_person} (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id, xmax = 0", c, tx))
             {
                 // DO UPDATE (not NOTHING) locks the person's row: concurrent enrolments of one person queue here.
+                // xmax = 0 on the returned row: it was inserted, not updated.
                 cmd.Parameters.AddWithValue(person);
-                id = (int)cmd.ExecuteScalar()!;
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                id = r.GetInt32(0);
+                newPerson = r.GetBoolean(1);
             }
             int added = 0;
             using (var batch = new NpgsqlBatch(c, tx))
@@ -260,6 +292,7 @@ public sealed class PgVectorFaceIndex : IFaceIndex
                 batch.ExecuteNonQuery();
                 foreach (var bc in batch.BatchCommands) added += bc.RecordsAffected;
             }
+            if (_counted) AddToCounts(c, tx, newPerson ? 1 : 0, added);
             tx.Commit();
             return added;
         });
@@ -272,10 +305,36 @@ public sealed class PgVectorFaceIndex : IFaceIndex
         return Guard(() =>
         {
             using var c = Connect();
-            using var cmd = new NpgsqlCommand($"DELETE FROM {_person} WHERE name = $1", c);
-            cmd.Parameters.AddWithValue(person);
-            return cmd.ExecuteNonQuery() > 0;
+            using var tx = c.BeginTransaction();
+            long faces;
+            using (var cmd = new NpgsqlCommand($"WITH gone AS (DELETE FROM {_t} WHERE person_id = (SELECT id FROM {_person} WHERE name = $1) RETURNING 1) SELECT count(*) FROM gone", c, tx))
+            {
+                cmd.Parameters.AddWithValue(person);
+                faces = (long)cmd.ExecuteScalar()!;
+            }
+            int people;
+            using (var cmd = new NpgsqlCommand($"DELETE FROM {_person} WHERE name = $1", c, tx))
+            {
+                cmd.Parameters.AddWithValue(person);
+                people = cmd.ExecuteNonQuery();
+            }
+            if (_counted) AddToCounts(c, tx, -people, -faces);
+            tx.Commit();
+            return people > 0;
         });
+    }
+
+    /// <summary>Moves the stored counts in the change's own transaction (the meta row's lock queues concurrent writers).</summary>
+    private void AddToCounts(NpgsqlConnection c, NpgsqlTransaction tx, long people, long faces)
+    {
+        if (people == 0 && faces == 0) return;
+        using var cmd = new NpgsqlCommand($"""
+            UPDATE {_meta} SET value = (value::bigint + CASE key WHEN '{PeopleKey}' THEN $1 ELSE $2 END)::text
+            WHERE key IN ('{PeopleKey}', '{FacesKey}')
+            """, c, tx);
+        cmd.Parameters.AddWithValue(people);
+        cmd.Parameters.AddWithValue(faces);
+        cmd.ExecuteNonQuery();
     }
 
     public void Flush() { }

@@ -116,7 +116,7 @@ public sealed class FaceServer : IAsyncDisposable
             {
                 status = "ok",
                 model = service.Pipeline.Model.Name,
-                people = service.Gallery.Read(g => g.People.Count),
+                people = service.Gallery.Read(g => g.PersonCount),
                 slots = service.Gate.Slots,
                 busy = service.Gate.Busy,
                 waiting = service.Gate.Waiting,

@@ -5,25 +5,22 @@ namespace FaceNetML.Server;
 
 /// <summary>
 /// The server's one gallery, guarded by a reader-writer lock (identification reads, enrolment and removal write:
-/// <see cref="Gallery"/> is not safe to change while it is read). Any gallery location works: a JSON file is loaded at
-/// start when present and saved after every change (an emptied gallery removes the file: the format holds at least one
-/// person); a <c>.usearch</c> file or a <c>postgres://</c> URL stores each enrolment as one unit itself.
+/// <see cref="Gallery"/> is not safe to change while it is read). Any gallery location works, opened through
+/// <see cref="Recognition.GalleryStore"/>: a JSON file is saved after every change (an emptied gallery removes the file);
+/// a <c>.usearch</c> file or a <c>postgres://</c> URL stores each enrolment as one unit itself. Without a location the
+/// gallery lives in memory.
 /// </summary>
 public sealed class ServerGallery : IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly Gallery _gallery;
-    private readonly bool _stored;
 
     public ServerGallery(string? path, string model, float threshold, int embeddingSize)
     {
         Path = path;
-        _stored = path is not null && Recognition.GalleryStore.IsIndexed(path);
-        // A .usearch file or postgres:// gallery keeps each change itself; a JSON file is rewritten after each change.
-        _gallery = _stored ? Recognition.GalleryStore.OpenWrite(path!, model, threshold, embeddingSize)
-            : path is not null && File.Exists(path) ? Gallery.Load(path) : new Gallery(model, threshold);
+        _gallery = path is not null ? Recognition.GalleryStore.OpenWrite(path, model, threshold, embeddingSize) : new Gallery(model, threshold);
         _gallery.CheckModel(model, embeddingSize);
-        ServerMetrics.People.Set(_gallery.People.Count);
+        ServerMetrics.People.Set(_gallery.PersonCount);
     }
 
     /// <summary>The gallery file, or null for an in-memory gallery.</summary>
@@ -45,17 +42,16 @@ public sealed class ServerGallery : IDisposable
         {
             var result = change(_gallery);
             Save();
-            ServerMetrics.People.Set(_gallery.People.Count);
+            ServerMetrics.People.Set(_gallery.PersonCount);
             return result;
         }
         finally { _lock.ExitWriteLock(); }
     }
 
+    /// <summary>Makes the change durable where the backend does not already (a JSON file is written whole).</summary>
     private void Save()
     {
-        if (Path is null || _stored) return;
-        if (_gallery.People.Count > 0) _gallery.Save(Path);
-        else if (File.Exists(Path)) File.Delete(Path);
+        if (!_gallery.Index.DurableWrites) _gallery.Flush();
     }
 
     /// <summary>Refuses names that cannot be a person's: empty, over 100 characters, control characters, slashes.</summary>

@@ -32,14 +32,10 @@ internal static class EnrollCommand
             if (folder is not null && !Directory.Exists(folder)) throw new BadInputException($"{folder}: no such folder");
             if (clip is not null) Ffmpeg.Probe(clip); // unreadable clips fail before models load
             using var pipeline = new FacePipeline(CliContext.PipelineOptions(parse));
-            bool indexed = GalleryStore.IsIndexed(path);
-            // A stored gallery (HNSW file or PostgreSQL) is opened, and its model checked, before any photo is embedded:
-            // a wrong URL, an unreachable server, a wrong table or another model's gallery fails with nothing written.
-            using var target = indexed ? GalleryStore.OpenWrite(path, pipeline.Model.Name, pipeline.Threshold, pipeline.EmbeddingSize) : null;
-            Gallery gallery;
-            if (folder is not null) gallery = Gallery.FromFolder(pipeline, folder);
-            else if (!indexed && File.Exists(path)) gallery = Gallery.Load(path);
-            else gallery = new Gallery(pipeline.Model.Name, pipeline.Threshold);
+            // The gallery (JSON file, HNSW file or PostgreSQL) is opened, and its model checked, before any photo is
+            // embedded: a wrong URL, an unreachable server, a wrong table or another model's gallery fails with nothing written.
+            using var target = GalleryStore.OpenWrite(path, pipeline.Model.Name, pipeline.Threshold, pipeline.EmbeddingSize);
+            var gallery = folder is not null ? Gallery.FromFolder(pipeline, folder) : new Gallery(pipeline.Model.Name, pipeline.Threshold);
             if (clip is not null)
             {
                 var name = parse.GetValue(person)!;
@@ -52,22 +48,13 @@ internal static class EnrollCommand
                 GalleryEnrolment.WarnOutliers(gallery);
             }
             foreach (var w in gallery.Warnings) CliContext.Error("warning: " + w);
-            if (target is not null)
-            {
-                // Added to, one transaction per person.
-                long added = GalleryStore.CopyInto(gallery, target);
-                if (parse.GetValue(CliContext.Json))
-                    CliContext.WriteJson(new { gallery = target.Index.Location, backend = target.Index.Backend, added, people = target.PersonCount, embeddings = target.Index.FaceCount, warnings = gallery.Warnings });
-                else
-                    Console.WriteLine($"{target.Index.Location}: {target.PersonCount} people, {target.Index.FaceCount} embeddings ({added} added)");
-                return gallery.People.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;
-            }
-            gallery.Save(path);
+            // Added to, one unit per person; a (person, photo) the gallery already holds is not added again.
+            long addedFaces = GalleryStore.CopyInto(gallery, target);
             if (parse.GetValue(CliContext.Json))
-                CliContext.WriteJson(new { gallery = path, people = gallery.People.Select(p => new { name = p.Name, embeddings = p.Embeddings.Count }), warnings = gallery.Warnings });
+                CliContext.WriteJson(new { gallery = target.Index.Location, backend = target.Index.Backend, added = addedFaces, people = target.PersonCount, embeddings = target.Index.FaceCount, warnings = gallery.Warnings });
             else
-                Console.WriteLine($"{path}: {gallery.People.Count} people, {gallery.EmbeddingCount} embeddings");
-            return gallery.People.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;
+                Console.WriteLine($"{target.Index.Location}: {target.PersonCount} people, {target.Index.FaceCount} embeddings ({addedFaces} added)");
+            return gallery.PersonCount == 0 ? ExitCodes.NoFace : ExitCodes.Success;
         });
         return command;
     }

@@ -67,20 +67,7 @@ internal static class GalleryCommand
             var location = parse.GetValue(gallery)!;
             var name = parse.GetValue(person)!;
             bool removed;
-            if (GalleryStore.IsIndexed(location))
-            {
-                using var read = GalleryStore.OpenRead(location);
-                var info = read.Index.Info!;
-                read.Dispose();
-                using var g = GalleryStore.OpenWrite(location, info.Model, info.Threshold, info.Dimension);
-                removed = g.Remove(name);
-            }
-            else
-            {
-                var g = GalleryFile.Load(location);
-                removed = g.Remove(name);
-                if (removed) g.Save(location);
-            }
+            using (var g = GalleryStore.OpenExisting(location)) removed = g.Remove(name);
             if (!removed) throw new BadInputException($"{location}: no person named '{name}'");
             if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(new { gallery = location, removed = name });
             else Console.WriteLine($"{name}: removed");
@@ -92,7 +79,7 @@ internal static class GalleryCommand
     private static Command Export()
     {
         var gallery = GalleryArgument("Gallery to copy from");
-        var output = new Option<string>("--out") { Description = "Gallery to copy into: a .json file (written whole), a .usearch path or a postgres:// URL (added to)", Required = true, Validators = { OptionValidation.GalleryOutput } };
+        var output = new Option<string>("--out") { Description = "Gallery to copy into (added to): a .json file, a .usearch path or a postgres:// URL", Required = true, Validators = { OptionValidation.GalleryOutput } };
         var command = new Command("export", "Copy a gallery into another (any backend to any backend)") { gallery, output };
         command.SetAction(parse => Copy(parse.GetValue(gallery)!, parse.GetValue(output)!, parse.GetValue(CliContext.Json)));
         return command;
@@ -100,7 +87,7 @@ internal static class GalleryCommand
 
     private static Command Import()
     {
-        var gallery = GalleryArgument("Gallery to copy into: a .usearch path or postgres:// URL (added to), or a .json file (written whole)");
+        var gallery = GalleryArgument("Gallery to copy into (added to): a .json file, a .usearch path or a postgres:// URL");
         var from = new Option<string>("--from") { Description = "Gallery to copy from (any backend)", Required = true };
         var command = new Command("import", "Copy another gallery's people into this gallery") { gallery, from };
         command.SetAction(parse => Copy(parse.GetValue(from)!, parse.GetValue(gallery)!, parse.GetValue(CliContext.Json)));
@@ -110,23 +97,9 @@ internal static class GalleryCommand
     private static int Copy(string from, string to, bool json)
     {
         using var source = GalleryStore.OpenRead(from);
-        long added;
-        long people, faces;
-        if (GalleryStore.IsIndexed(to))
-        {
-            using var target = GalleryStore.OpenWrite(to, source.Model, source.Threshold, source.Dimension ?? 0, source.Rule);
-            added = GalleryStore.CopyInto(source, target);
-            people = target.PersonCount;
-            faces = target.Index.FaceCount;
-        }
-        else
-        {
-            var target = new Gallery(source.Model, source.Threshold, source.Rule);
-            added = GalleryStore.CopyInto(source, target);
-            target.Save(to);
-            people = target.PersonCount;
-            faces = target.EmbeddingCount;
-        }
+        using var target = GalleryStore.OpenWrite(to, source.Model, source.Threshold, source.Dimension ?? 0, source.Rule);
+        long added = GalleryStore.CopyInto(source, target);
+        long people = target.PersonCount, faces = target.Index.FaceCount;
         if (json) CliContext.WriteJson(new { from = source.Index.Location, to = PostgresUrl.Redact(to), added, people, embeddings = faces });
         else Console.WriteLine($"{PostgresUrl.Redact(to)}: {people} people, {faces} embeddings ({added} added from {source.Index.Location})");
         return ExitCodes.Success;

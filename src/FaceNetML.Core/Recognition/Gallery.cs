@@ -73,10 +73,14 @@ public sealed class Gallery : IDisposable
     }
 
     /// <summary>Enrolled people, in enrolment order (folders: ordinal name order). The order fixes colours in video output.
-    /// On a stored backend this reads every person (use <see cref="PersonCount"/> and <see cref="IFaceIndex.PersonNames"/>
-    /// on big galleries).</summary>
-    public IReadOnlyList<GalleryPerson> People =>
-        _index is ExactFaceIndex exact ? exact.People : _peopleCache ??= [.. _index.PersonNames().Select(n => _index.Person(n)).OfType<GalleryPerson>()];
+    /// On a database or HNSW backend this reads every person: counts come from <see cref="PersonCount"/> and
+    /// <see cref="EmbeddingCount"/>, which every backend answers without reading the people.</summary>
+    public IReadOnlyList<GalleryPerson> People => _index switch
+    {
+        ExactFaceIndex exact => exact.People,
+        JsonFaceIndex json => json.People,
+        _ => _peopleCache ??= [.. _index.PersonNames().Select(n => _index.Person(n)).OfType<GalleryPerson>()],
+    };
 
     public int PersonCount => _index.PersonCount;
 
@@ -185,16 +189,11 @@ public sealed class Gallery : IDisposable
 
     internal void Warn(string message) => _warnings.Add(message);
 
-    /// <summary>Loads a gallery: a <c>.usearch</c> index or <c>postgres://</c> URL (<see cref="GalleryStore"/>), a <c>.json</c> file saved by <see cref="Save"/>, or a folder (then built with <paramref name="pipeline"/>;
-    /// a folder holding <c>gallery.json</c> but no person sub-folders loads that file).</summary>
-    public static Gallery Open(FacePipeline pipeline, string path, Action<int, int>? onProgress = null)
-    {
-        if (GalleryStore.IsIndexed(path)) return GalleryStore.OpenRead(path);
-        if (File.Exists(path)) return Load(path);
-        if (Directory.Exists(path) && Directory.GetDirectories(path).Length == 0 && File.Exists(Path.Combine(path, "gallery.json")))
-            return Load(Path.Combine(path, "gallery.json"));
-        return GalleryEnrolment.FromFolder(pipeline, path, onProgress);
-    }
+    /// <summary>Opens a gallery to read (<see cref="GalleryStore.OpenRead"/>): a JSON file, a <c>.usearch</c> index, a
+    /// <c>postgres://</c> URL, or a folder of people enrolled with <paramref name="pipeline"/> (a folder holding only
+    /// <c>gallery.json</c> loads that file).</summary>
+    public static Gallery Open(FacePipeline pipeline, string path, Action<int, int>? onProgress = null) =>
+        GalleryStore.OpenRead(path, pipeline, onProgress);
 
     /// <inheritdoc cref="GalleryEnrolment.FromFolder"/>
     public static Gallery FromFolder(FacePipeline pipeline, string folder, Action<int, int>? onProgress = null) =>

@@ -17,13 +17,21 @@ public static class GalleryFile
     public static void Save(Gallery gallery, string path)
     {
         ArgumentNullException.ThrowIfNull(gallery);
+        Write(path, new GalleryInfo(gallery.Model, gallery.Threshold, gallery.Dimension ?? 0, gallery.Rule.ToJson()), gallery.People);
+    }
+
+    /// <summary>Writes a gallery's metadata and people as JSON (a temporary file first, then moved into place).</summary>
+    public static void Write(string path, GalleryInfo info, IReadOnlyList<GalleryPerson> people)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(people);
         var dto = new Dto
         {
             Format = FormatName,
-            Model = gallery.Model,
-            Threshold = gallery.Threshold,
-            Rule = JsonSerializer.SerializeToElement(gallery.Rule, IdentificationRule.JsonOptions),
-            People = gallery.People.Select(p => new PersonDto
+            Model = info.Model,
+            Threshold = info.Threshold,
+            Rule = JsonDocument.Parse(info.RuleJson).RootElement.Clone(),
+            People = people.Select(p => new PersonDto
             {
                 Name = p.Name, Sources = [.. p.Sources], Embeddings = [.. p.Embeddings], Gray = p.Grayscale.Any(g => g) ? [.. p.Grayscale] : null,
             }).ToList(),

@@ -3,58 +3,90 @@ using FaceNetML.Pipeline;
 namespace FaceNetML.Recognition;
 
 /// <summary>
-/// Opens a gallery from the string users give as <c>--gallery</c>: a JSON gallery file (or a folder of people, built
-/// in memory), a <c>.usearch</c> path (embedded HNSW; <c>PATH.usearch?scalar=i8</c> picks the storage of a new one), or
-/// a location served by a registered <see cref="IFaceIndexProvider"/> (such as a
-/// <c>postgres://user@host:port/db?table=NAME</c> URL with FaceNetML.Galleries.Postgres). Every command that takes a
-/// gallery opens it here.
+/// Opens a gallery from the string users give as <c>--gallery</c>, through one <see cref="IFaceIndex"/> per kind of
+/// location: a JSON gallery file (<see cref="JsonFaceIndex"/>), a <c>.usearch</c> path (embedded HNSW,
+/// <see cref="USearchFaceIndex"/>; <c>PATH.usearch?scalar=i8</c> picks the storage of a new one), or a location served
+/// by a registered <see cref="IFaceIndexProvider"/> (such as a <c>postgres://user@host:port/db?table=NAME</c> URL with
+/// FaceNetML.Galleries.Postgres). A folder of people (one sub-folder of photos per person) is enrolled in memory. Every
+/// command that takes a gallery opens it here, so opening, adding, removing, saving and counting have one code path.
 /// </summary>
 public static class GalleryStore
 {
-    /// <summary>True for a location held by a stored backend (HNSW file, or a provider's such as PostgreSQL; also a
-    /// <c>postgres://</c> URL whose provider is not registered, which then fails to open with a message that says so),
-    /// false for JSON or folders.</summary>
-    public static bool IsIndexed(string location) =>
-        FaceIndexProviders.For(location) is not null || FaceIndexProviders.MissingProviderMessage(location) is not null || HnswPath(location) is not null;
-
-    /// <summary>Opens a gallery to read: JSON file, <c>.usearch</c> or a provider's location such as a PostgreSQL URL
-    /// (a folder too, when <paramref name="pipeline"/> is given, enrolled in memory).</summary>
-    /// <exception cref="BadInputException">Missing, unreadable or invalid gallery.</exception>
+    /// <summary>The backend that holds <paramref name="location"/>: opened to read or to write (a missing JSON or HNSW
+    /// file opened to write is a new, empty store).</summary>
+    /// <exception cref="BadInputException">Unreadable, unreachable or invalid store.</exception>
     /// <exception cref="NotSupportedException">A <c>postgres://</c> URL and no PostgreSQL provider registered.</exception>
-    public static Gallery OpenRead(string location, FacePipeline? pipeline = null)
+    public static IFaceIndex OpenIndex(string location, bool readOnly)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        if (Provider(location) is { } provider) return Gallery.Attach(provider.Open(location, readOnly: true));
-        if (HnswPath(location) is { } h) return Gallery.Attach(USearchFaceIndex.Open(h.Path, readOnly: true));
-        if (pipeline is not null) return Gallery.Open(pipeline, location);
-        return GalleryFile.Load(location);
+        if (Provider(location) is { } provider) return provider.Open(location, readOnly);
+        if (HnswPath(location) is { } h) return USearchFaceIndex.Open(h.Path, readOnly, h.Scalar);
+        return JsonFaceIndex.Open(location, readOnly);
     }
 
-    /// <summary>Opens (creating when missing) a stored gallery to write into. Refuses, before writing anything, a
-    /// gallery built with another model or embedding length.</summary>
-    /// <exception cref="BadInputException">Not a stored location, unreachable, wrong schema, or another model.</exception>
+    /// <summary>Opens a gallery to read: a stored gallery (<see cref="OpenIndex"/>), or a folder of people enrolled in
+    /// memory with <paramref name="pipeline"/> (a folder holding only <c>gallery.json</c> opens that file).</summary>
+    /// <exception cref="BadInputException">Missing, unreadable or invalid gallery; a folder without a pipeline.</exception>
+    /// <exception cref="NotSupportedException">A <c>postgres://</c> URL and no PostgreSQL provider registered.</exception>
+    public static Gallery OpenRead(string location, FacePipeline? pipeline = null, Action<int, int>? onProgress = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(location);
+        if (Directory.Exists(location))
+        {
+            var file = Path.Combine(location, "gallery.json");
+            if (Directory.GetDirectories(location).Length == 0 && File.Exists(file)) return Attach(OpenIndex(file, readOnly: true));
+            if (pipeline is null) throw new BadInputException($"{location}: a folder of people needs the face pipeline to be enrolled");
+            return GalleryEnrolment.FromFolder(pipeline, location, onProgress);
+        }
+        return Attach(OpenIndex(location, readOnly: true));
+    }
+
+    /// <summary>Opens (creating when missing) a gallery to write into. Refuses, before writing anything, a gallery built
+    /// with another model or embedding length.</summary>
+    /// <exception cref="BadInputException">A folder, unreachable, wrong schema, or another model.</exception>
     /// <exception cref="NotSupportedException">A <c>postgres://</c> URL and no PostgreSQL provider registered.</exception>
     public static Gallery OpenWrite(string location, string model, float threshold, int dimension, IdentificationRule? rule = null)
     {
-        IFaceIndex index = Provider(location) is { } provider ? provider.Open(location, readOnly: false)
-            : HnswPath(location) is { } h ? USearchFaceIndex.Open(h.Path, readOnly: false, h.Scalar)
-            : throw new ArgumentException($"{location}: not a .usearch path or postgres:// URL", nameof(location));
+        var index = OpenIndex(location, readOnly: false);
         try
         {
             if (index.Info is { } info)
             {
                 if (info.Model != model) throw new BadInputException($"{index.Location}: the gallery was built with model '{info.Model}', not '{model}'");
                 if (info.Dimension != dimension) throw new BadInputException($"{index.Location}: the gallery's embeddings have {info.Dimension} values; model '{model}' gives {dimension}");
-                return Gallery.Attach(index);
+                return Attach(index);
             }
-            var gallery = new Gallery(index, model, threshold, rule);
-            return gallery;
+            return new Gallery(index, model, threshold, rule);
         }
         catch
         {
             index.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Opens an existing gallery to change it (remove people, add more of its model's faces).</summary>
+    /// <exception cref="BadInputException">No gallery there, or an invalid one.</exception>
+    public static Gallery OpenExisting(string location)
+    {
+        var index = OpenIndex(location, readOnly: false);
+        try
+        {
+            return Attach(index);
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
+    private static Gallery Attach(IFaceIndex index)
+    {
+        var gallery = Gallery.Attach(index);
+        if (index is JsonFaceIndex json)
+            foreach (var note in json.Notes) gallery.Warn(note);
+        return gallery;
     }
 
     /// <summary>Copies every person of <paramref name="source"/> into <paramref name="target"/>, one unit (transaction)

@@ -14,7 +14,8 @@ public sealed class FaceIndexProvidersTests
         var saved = FaceIndexProviders.Exchange([]);
         try
         {
-            Assert.IsTrue(GalleryStore.IsIndexed(Url), "a postgres:// URL is still a stored gallery, not a JSON file");
+            // A postgres:// URL is never taken for a JSON file name.
+            Assert.ThrowsExactly<NotSupportedException>(() => GalleryStore.OpenIndex(Url, readOnly: false));
             var read = Assert.ThrowsExactly<NotSupportedException>(() => GalleryStore.OpenRead(Url));
             var write = Assert.ThrowsExactly<NotSupportedException>(() => GalleryStore.OpenWrite("postgresql://face@localhost/faces", "mobilefacenet", 1f, 192));
             foreach (var e in new[] { read, write })
@@ -44,7 +45,7 @@ public sealed class FaceIndexProvidersTests
             Assert.IsNotNull(FaceIndexProviders.For("POSTGRESQL://face@localhost/faces"));
             Assert.IsNull(FaceIndexProviders.For("gallery.usearch"));
             Assert.IsNull(FaceIndexProviders.MissingProviderMessage(Url));
-            Assert.IsFalse(GalleryStore.IsIndexed("gallery.json"));
+            Assert.IsNull(FaceIndexProviders.For("gallery.json"));
         }
         finally
         {

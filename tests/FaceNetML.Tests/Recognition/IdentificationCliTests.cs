@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FaceNetML.Recognition;
 using FaceNetML.Tests.Cli;
 
 namespace FaceNetML.Tests.Recognition;
@@ -42,9 +43,10 @@ public sealed class IdentificationCliTests
         Assert.AreEqual(0, CliRunner.Run("enroll", Ytf("gallery"), "--out", gallery).ExitCode);
         var r = CliRunner.Run("enroll", "--from-video", Ytf("Agbani_Darego_0.mp4"), "--person", "Agbani_From_Video", "--out", gallery, "--json");
         Assert.AreEqual(0, r.ExitCode, r.Stderr);
-        var people = r.Json.GetProperty("people").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("embeddings").GetInt32());
-        Assert.HasCount(8, people);
-        Assert.AreEqual(3, people["Agbani_From_Video"]);
+        Assert.AreEqual(8, r.Json.GetProperty("people").GetInt32());
+        Assert.AreEqual(3, r.Json.GetProperty("added").GetInt64());
+        Assert.AreEqual("json", r.Json.GetProperty("backend").GetString());
+        Assert.HasCount(3, Gallery.Load(gallery)["Agbani_From_Video"]!.Embeddings);
 
         // Her LFW photo is nearest to the person enrolled from the clip or to her own photo, and named.
         var id = CliRunner.Run("identify", TestData.DataPath("ytf-dev", "gallery", "Agbani_Darego", "Agbani_Darego_0001.jpg"), "--gallery", gallery, "--json");

@@ -2,8 +2,8 @@ namespace FaceNetML.Recognition;
 
 /// <summary>
 /// The storage seam under a <see cref="Gallery"/>: (person, embedding, source, quality) rows and k-nearest queries.
-/// Backends: <see cref="ExactFaceIndex"/> (in memory, the recall oracle), <see cref="USearchFaceIndex"/> (embedded HNSW
-/// file with a SQLite sidecar), and those of other packages through <see cref="IFaceIndexProvider"/> (PgVectorFaceIndex,
+/// Backends: <see cref="ExactFaceIndex"/> (in memory, the recall oracle), <see cref="JsonFaceIndex"/> (a JSON gallery
+/// file), <see cref="USearchFaceIndex"/> (embedded HNSW file with a SQLite sidecar), and those of other packages through <see cref="IFaceIndexProvider"/> (PgVectorFaceIndex,
 /// PostgreSQL + pgvector, in FaceNetML.Galleries.Postgres). The identification decision
 /// (<see cref="ProbeEvidence"/>, <see cref="IdentificationRule"/>) sits above this seam and is the same on every backend:
 /// it asks for the k nearest embeddings, groups them by person, and fetches the few candidate persons' own embeddings
@@ -60,8 +60,13 @@ public interface IFaceIndex : IDisposable
     /// <summary>Removes a person and their faces as one unit; false when not enrolled.</summary>
     bool Remove(string person);
 
-    /// <summary>Makes every change durable (the HNSW file is saved; database writes are already committed).</summary>
+    /// <summary>Makes every change durable (the JSON or HNSW file is saved; database writes are already committed).</summary>
     void Flush();
+
+    /// <summary>True when each <see cref="AddFaces"/> and <see cref="Remove"/> is durable by itself (a database
+    /// transaction, the HNSW sidecar's), so <see cref="Flush"/> after every change is not needed; false for files written
+    /// whole (JSON) and for memory.</summary>
+    bool DurableWrites => false;
 
     /// <summary>Bytes used by the index (file or table sizes; in-memory arrays), for reports.</summary>
     long ApproximateBytes { get; }

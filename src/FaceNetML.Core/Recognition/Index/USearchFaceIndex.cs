@@ -369,6 +369,9 @@ public sealed class USearchFaceIndex : IFaceIndex
         _knownGeneration = now;
     }
 
+    /// <summary>Each enrolment and removal is one committed SQLite transaction; the HNSW file is a cache saved by <see cref="Flush"/>.</summary>
+    public bool DurableWrites => true;
+
     public void Flush()
     {
         if (_readOnly || !_dirty || _hnsw is null || _stale) return;
