@@ -121,12 +121,19 @@ public static class GalleryEnrolment
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(image);
         var faces = pipeline.Detect(image);
-        var face = FacePipeline.Choose(faces, image, FaceChoice.Centred);
+        var face = EnrolmentFace(faces, image);
         if (face is null) return new(null, false, $"{source}: no face found, skipped");
         string? warning = null;
         float side = MathF.Min(face.Box.Width, face.Box.Height);
         if (faces.Count > 1) warning = $"{source}: {faces.Count} faces, the central large one was enrolled";
         else if (side < TinyFace) warning = $"{source}: tiny face ({side:F0} px < {TinyFace}), a weak template";
-        return new(pipeline.EmbedFlipAugmented(image, face), PixelOps.IsGray(image), warning);
+        return new(Embedding(pipeline, image, face), PixelOps.IsGray(image), warning);
     }
+
+    /// <summary>The face an enrolment photo stands for: the centred large one (<see cref="FaceChoice.Centred"/>), or null.</summary>
+    public static DetectedFace? EnrolmentFace(IReadOnlyList<DetectedFace> faces, RgbImage image) => FacePipeline.Choose(faces, image, FaceChoice.Centred);
+
+    /// <summary>The enrolment embedding of a face: flip-augmented (<see cref="FacePipeline.EmbedFlipAugmented"/>). The
+    /// identification rule's calibration bank enrols its gallery faces with this same call.</summary>
+    public static float[] Embedding(FacePipeline pipeline, RgbImage image, DetectedFace face) => pipeline.EmbedFlipAugmented(image, face);
 }

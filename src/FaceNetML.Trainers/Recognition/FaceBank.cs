@@ -218,11 +218,12 @@ public sealed class FaceBank
         {
             return null;
         }
-        var face = FacePipeline.Choose(pipeline.Detect(image), image, FaceChoice.Centred);
+        var face = GalleryEnrolment.EnrolmentFace(pipeline.Detect(image), image);
         if (face is null) return null;
         var probe = FaceProbe.From(pipeline.EmbedFace(image, face, withGray: true));
-        var colour = pipeline.EmbedFlipAugmented(image, face);
-        var gray = pipeline.EmbedFlipAugmented(PixelOps.ToGray(image), face);
+        // Enrolled as a gallery photo is, in colour and as the grayscale photo it could have been.
+        var colour = GalleryEnrolment.Embedding(pipeline, image, face);
+        var gray = GalleryEnrolment.Embedding(pipeline, PixelOps.ToGray(image), face);
         float side = MathF.Min(face.Box.Width, face.Box.Height);
         var degraded = new FaceProbe?[BankFace.Levels];
         for (int level = 0; level < degraded.Length; level++)
