@@ -219,18 +219,7 @@ public sealed class MtcnnDetector : IDisposable
     {
         var o = Options;
         var results = RunCrops(_rnet, _rIn, _rOut, [2, 4], image, boxes, RNetSize);
-        float[] prob = results[0], reg = results[1];
-        var passed = new List<Candidate>();
-        for (int i = 0; i < boxes.Count; i++)
-        {
-            float p = prob[i * 2 + 1];
-            if (!(p > o.RNetThreshold))
-                continue;
-            var c = boxes[i];
-            c.Score = p;
-            c.Dx1 = reg[i * 4]; c.Dy1 = reg[i * 4 + 1]; c.Dx2 = reg[i * 4 + 2]; c.Dy2 = reg[i * 4 + 3];
-            passed.Add(c);
-        }
+        var passed = Passed(boxes, results[0], results[1], o.RNetThreshold);
         if (passed.Count == 0)
             return passed;
         return MtcnnMath.RegressAndSquare(MtcnnMath.Nms(passed, o.RNetNmsThreshold, NmsMethod.Union));
@@ -241,19 +230,8 @@ public sealed class MtcnnDetector : IDisposable
     {
         var o = Options;
         var results = RunCrops(_onet, _oIn, _oOut, [2, 4, 10], image, boxes, ONetSize);
-        float[] prob = results[0], reg = results[1], lmk = results[2];
-        var passed = new List<Candidate>();
-        for (int i = 0; i < boxes.Count; i++)
-        {
-            float p = prob[i * 2 + 1];
-            if (!(p > o.ONetThreshold))
-                continue;
-            var c = boxes[i];
-            c.Score = p;
-            c.Dx1 = reg[i * 4]; c.Dy1 = reg[i * 4 + 1]; c.Dx2 = reg[i * 4 + 2]; c.Dy2 = reg[i * 4 + 3];
-            c.Tag = i;
-            passed.Add(c);
-        }
+        float[] lmk = results[2];
+        var passed = Passed(boxes, results[0], results[1], o.ONetThreshold);
 
         var faces = new List<DetectedFace>(passed.Count);
         if (passed.Count == 0)
@@ -281,6 +259,25 @@ public sealed class MtcnnDetector : IDisposable
             return byArea != 0 ? byArea : b.Score.CompareTo(a.Score);
         });
         return faces;
+    }
+
+    /// <summary>The boxes a refinement stage keeps: face probability (softmax column 1) above <paramref name="threshold"/>,
+    /// with that score, the stage's box regression, and their index among <paramref name="boxes"/> as their tag.</summary>
+    private static List<Candidate> Passed(List<Candidate> boxes, float[] prob, float[] reg, float threshold)
+    {
+        var passed = new List<Candidate>();
+        for (int i = 0; i < boxes.Count; i++)
+        {
+            float p = prob[i * 2 + 1];
+            if (!(p > threshold))
+                continue;
+            var c = boxes[i];
+            c.Score = p;
+            c.Dx1 = reg[i * 4]; c.Dy1 = reg[i * 4 + 1]; c.Dx2 = reg[i * 4 + 2]; c.Dy2 = reg[i * 4 + 3];
+            c.Tag = i;
+            passed.Add(c);
+        }
+        return passed;
     }
 
     /// <summary>
