@@ -7,7 +7,7 @@ using Microsoft.ML.Transforms.Image;
 namespace FaceNetML.MLNet;
 
 /// <summary>Input row of the AlignFaces mappings: the image plus the detection of <see cref="DetectFacesMappingFactory"/>.</summary>
-internal sealed class AlignFacesInput
+internal sealed class AlignFacesInput : IAlignFacesRow
 {
     [ColumnName(AlignFacesColumns.Image)]
     public MLImage? Image { get; set; }
@@ -20,6 +20,9 @@ internal sealed class AlignFacesInput
 
     [ColumnName(AlignFacesColumns.Landmarks), VectorType]
     public float[] Landmarks { get; set; } = [];
+
+    /// <summary>The fixed-size factories know their size; this row carries none (not a column).</summary>
+    int IAlignFacesRow.Size => 0;
 }
 
 internal static class AlignFacesColumns
@@ -54,7 +57,7 @@ internal static class AlignFacesColumns
 }
 
 /// <summary>Output row of <see cref="AlignFaces112MappingFactory"/>.</summary>
-internal sealed class AlignFaces112Output
+internal sealed class AlignFaces112Output : IAlignedFace
 {
     [ColumnName(AlignFacesColumns.Aligned), ImageType(112, 112)]
     public MLImage? Aligned { get; set; }
@@ -64,7 +67,7 @@ internal sealed class AlignFaces112Output
 }
 
 /// <summary>Output row of <see cref="AlignFaces160MappingFactory"/>.</summary>
-internal sealed class AlignFaces160Output
+internal sealed class AlignFaces160Output : IAlignedFace
 {
     [ColumnName(AlignFacesColumns.Aligned), ImageType(160, 160)]
     public MLImage? Aligned { get; set; }
@@ -74,56 +77,36 @@ internal sealed class AlignFaces160Output
 }
 
 /// <summary>AlignFaces at 112 x 112 (MobileFaceNet); no face gives a missing image. One factory per size and no-face
-/// behaviour: CustomMapping persists no parameters.</summary>
+/// behaviour: CustomMapping persists no parameters, so each contract names its settings.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFaces112MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
+internal sealed class AlignFaces112MappingFactory() : AlignFacesFactory<AlignFacesInput, AlignFaces112Output>(112, false)
 {
     public const string ContractName = "FaceNetML.AlignFaces.112.v2";
-
-    public AlignFaces112MappingFactory() => FaceComponents.EnsureImageType();
-
-    public override Action<AlignFacesInput, AlignFaces112Output> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 112, false);
 }
 
 /// <summary>AlignFaces at 112 x 112 with the centre-crop fallback (the first contract's behaviour, kept for saved models).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFaces112CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces112Output>
+internal sealed class AlignFaces112CentreCropMappingFactory() : AlignFacesFactory<AlignFacesInput, AlignFaces112Output>(112, true)
 {
     public const string ContractName = "FaceNetML.AlignFaces.112.v1";
-
-    public AlignFaces112CentreCropMappingFactory() => FaceComponents.EnsureImageType();
-
-    public override Action<AlignFacesInput, AlignFaces112Output> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 112, true);
 }
 
 /// <summary>AlignFaces at 160 x 160 (FaceNet-style models); no face gives a missing image.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFaces160MappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
+internal sealed class AlignFaces160MappingFactory() : AlignFacesFactory<AlignFacesInput, AlignFaces160Output>(160, false)
 {
     public const string ContractName = "FaceNetML.AlignFaces.160.v2";
-
-    public AlignFaces160MappingFactory() => FaceComponents.EnsureImageType();
-
-    public override Action<AlignFacesInput, AlignFaces160Output> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 160, false);
 }
 
 /// <summary>AlignFaces at 160 x 160 with the centre-crop fallback (the first contract's behaviour).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFaces160CentreCropMappingFactory : CustomMappingFactory<AlignFacesInput, AlignFaces160Output>
+internal sealed class AlignFaces160CentreCropMappingFactory() : AlignFacesFactory<AlignFacesInput, AlignFaces160Output>(160, true)
 {
     public const string ContractName = "FaceNetML.AlignFaces.160.v1";
-
-    public AlignFaces160CentreCropMappingFactory() => FaceComponents.EnsureImageType();
-
-    public override Action<AlignFacesInput, AlignFaces160Output> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, 160, true);
 }
 
 /// <summary>Input row of <see cref="AlignFacesAnySizeMappingFactory"/>: the detection plus the crop side to align to.</summary>
-internal sealed class AlignFacesAnySizeInput
+internal sealed class AlignFacesAnySizeInput : IAlignFacesRow
 {
     [ColumnName(AlignFacesColumns.Image)]
     public MLImage? Image { get; set; }
@@ -143,7 +126,7 @@ internal sealed class AlignFacesAnySizeInput
 }
 
 /// <summary>Output row of <see cref="AlignFacesAnySizeMappingFactory"/>: an image whose size the column type does not fix.</summary>
-internal sealed class AlignFacesAnySizeOutput
+internal sealed class AlignFacesAnySizeOutput : IAlignedFace
 {
     [ColumnName(AlignFacesColumns.Aligned)]
     public MLImage? Aligned { get; set; }
@@ -156,49 +139,69 @@ internal sealed class AlignFacesAnySizeOutput
 /// travels in a column, so one contract serves them all; the output column is an image of unfixed size (<c>FaceEmbed</c>
 /// takes it as it is).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFacesAnySizeMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesAnySizeMappingFactory() : AlignFacesFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(0, false)
 {
     public const string ContractName = "FaceNetML.AlignFaces.any.v2";
-
-    public AlignFacesAnySizeMappingFactory() => FaceComponents.EnsureImageType();
-
-    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, false);
 }
 
 /// <summary>AlignFaces at any size with the centre-crop fallback (the first contract's behaviour).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFacesAnySizeCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesAnySizeCentreCropMappingFactory() : AlignFacesFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(0, true)
 {
     public const string ContractName = "FaceNetML.AlignFaces.any.v1";
-
-    public AlignFacesAnySizeCentreCropMappingFactory() => FaceComponents.EnsureImageType();
-
-    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, true);
 }
 
 /// <summary>AlignFaces to the <c>dlib</c> template (dlib's face chip, for <c>dlib-resnet</c>) at the size in the size
 /// column; no face gives a missing image.</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFacesDlibMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesDlibMappingFactory() : AlignFacesFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(0, false, "dlib")
 {
     public const string ContractName = "FaceNetML.AlignFaces.dlib.v2";
-
-    public AlignFacesDlibMappingFactory() => FaceComponents.EnsureImageType();
-
-    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, false, "dlib");
 }
 
 /// <summary>AlignFaces to the <c>dlib</c> template with the centre-crop fallback (the first contract's behaviour).</summary>
 [CustomMappingFactoryAttribute(ContractName)]
-internal sealed class AlignFacesDlibCentreCropMappingFactory : CustomMappingFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>
+internal sealed class AlignFacesDlibCentreCropMappingFactory() : AlignFacesFactory<AlignFacesAnySizeInput, AlignFacesAnySizeOutput>(0, true, "dlib")
 {
     public const string ContractName = "FaceNetML.AlignFaces.dlib.v1";
+}
 
-    public AlignFacesDlibCentreCropMappingFactory() => FaceComponents.EnsureImageType();
+/// <summary>A row AlignFaces reads: the image, the detection, and (for the any-size contracts) the crop side.</summary>
+internal interface IAlignFacesRow
+{
+    MLImage? Image { get; }
+    float[] Boxes { get; }
+    float[] Scores { get; }
+    float[] Landmarks { get; }
 
-    public override Action<AlignFacesAnySizeInput, AlignFacesAnySizeOutput> GetMapping() => (input, output) =>
-        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks, input.Size, true, "dlib");
+    /// <summary>The crop side from the size column; 0 where the factory fixes it.</summary>
+    int Size { get; }
+}
+
+/// <summary>A row AlignFaces writes: the aligned face (null without a face, unless centre-cropped) and whether one was found.</summary>
+internal interface IAlignedFace
+{
+    MLImage? Aligned { get; set; }
+    bool FaceFound { get; set; }
+}
+
+/// <summary>The one body of every AlignFaces contract: the size (fixed, or 0 for the row's size column), the no-face
+/// behaviour and the template are the contract's, the face choice and the alignment are <see cref="AlignFacesColumns.Align"/>'s.</summary>
+internal abstract class AlignFacesFactory<TIn, TOut> : CustomMappingFactory<TIn, TOut>
+    where TIn : class, IAlignFacesRow, new()
+    where TOut : class, IAlignedFace, new()
+{
+    private readonly int _size;
+    private readonly bool _centreCropWithoutFace;
+    private readonly string _template;
+
+    protected AlignFacesFactory(int size, bool centreCropWithoutFace, string template = "standard")
+    {
+        FaceComponents.EnsureImageType();
+        (_size, _centreCropWithoutFace, _template) = (size, centreCropWithoutFace, template);
+    }
+
+    public override Action<TIn, TOut> GetMapping() => (input, output) =>
+        (output.Aligned, output.FaceFound) = AlignFacesColumns.Align(input.Image, input.Boxes, input.Scores, input.Landmarks,
+            _size > 0 ? _size : input.Size, _centreCropWithoutFace, _template);
 }
