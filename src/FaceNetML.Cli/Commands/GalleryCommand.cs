@@ -4,8 +4,9 @@ using FaceNetML.Recognition;
 namespace FaceNetML.Cli.Commands;
 
 /// <summary>
-/// <c>facenetml gallery stats|list|remove|export|import</c>: inspect a gallery on any backend (JSON file, <c>.usearch</c>
-/// HNSW file, <c>postgres://</c> URL), remove a person, and copy a gallery between backends (one transaction per person).
+/// <c>facenetml gallery stats|list|check|remove|export|import</c>: inspect a gallery on any backend (JSON file,
+/// <c>.usearch</c> HNSW file, <c>postgres://</c> URL), measure its index's recall, remove a person, and copy a gallery
+/// between backends (one transaction per person).
 /// </summary>
 internal static class GalleryCommand
 {
@@ -13,7 +14,7 @@ internal static class GalleryCommand
     {
         var command = new Command("gallery", "Inspect and move galleries: JSON file, .usearch (HNSW) or postgres:// (pgvector)")
         {
-            Stats(), List(), RemovePerson(), Export(), Import(),
+            Stats(), List(), Check(), RemovePerson(), Export(), Import(),
         };
         return command;
     }
@@ -53,6 +54,31 @@ internal static class GalleryCommand
             if (parse.GetValue(CliContext.Json)) CliContext.WriteJson(new { people = rows });
             else foreach (var r in rows) Console.WriteLine($"{r.name}\t{r.embeddings}");
             return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Check()
+    {
+        var gallery = GalleryArgument();
+        var sample = new Option<int>("--sample") { Description = "Stored faces searched for (spread over people)", DefaultValueFactory = _ => 1000 };
+        sample.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--sample must be at least 1"); });
+        var minRecall = new Option<double>("--min-recall") { Description = "Fail (exit 1) when recall@1 is below this", DefaultValueFactory = _ => 0.99 };
+        minRecall.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (>= 0 and <= 1)) r.AddError("--min-recall must lie in [0, 1]"); });
+        var command = new Command("check", "Recall@1 of the gallery's index against an exact scan, on stored faces: shows when an index has degraded") { gallery, sample, minRecall };
+        command.SetAction(parse =>
+        {
+            using var g = GalleryStore.OpenRead(parse.GetValue(gallery)!);
+            var r = IndexRecall.Measure(g.Index, parse.GetValue(sample));
+            double floor = parse.GetValue(minRecall);
+            bool ok = r.RecallAt1 >= floor;
+            if (parse.GetValue(CliContext.Json))
+                CliContext.WriteJson(new { gallery = g.Index.Location, backend = g.Index.Backend, sampled = r.Sampled, found = r.Found, recallAt1 = Math.Round(r.RecallAt1, 4), ok, missed = r.Missed });
+            else
+                Console.WriteLine($"{g.Index.Location}: recall@1 {r.RecallAt1:0.0000} ({r.Found} of {r.Sampled} stored faces found as their own nearest)");
+            if (ok) return ExitCodes.Success;
+            CliContext.Error($"error: {g.Index.Location}: recall@1 {r.RecallAt1:0.0000} is below {floor}; the index has degraded (an HNSW gallery rebuilds its graph from the sidecar when NAME.usearch is deleted)");
+            return ExitCodes.Failure;
         });
         return command;
     }
