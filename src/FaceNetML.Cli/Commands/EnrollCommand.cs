@@ -6,21 +6,23 @@ using FaceNetML.Video;
 namespace FaceNetML.Cli.Commands;
 
 /// <summary>
-/// <c>facenetml enroll GALLERY_DIR --out gallery.json</c>: one sub-folder per person, several photos each;
-/// <c>facenetml enroll --from-video CLIP --person NAME --out gallery.json</c>: adds a person from the faces of one
-/// track of a clip (to the gallery file when it exists).
+/// <c>facenetml enroll GALLERY_DIR --out GALLERY</c>: one sub-folder per person, several photos each, added to the gallery
+/// (any backend) in resumable batches; <c>facenetml enroll --from-video CLIP --person NAME --out GALLERY</c>: adds a person
+/// from the faces of one track of a clip.
 /// </summary>
 internal static class EnrollCommand
 {
     public static Command Create()
     {
         var dir = new Argument<string?>("gallery-dir") { Description = "Folder with one sub-folder of photos per person", Arity = ArgumentArity.ZeroOrOne };
-        var output = new Option<string>("--out") { Description = "Gallery to write: a .json file (with --from-video: added to when it exists), or a .usearch path or postgres://user@host:port/db?table=NAME URL (added to, one transaction per person)", DefaultValueFactory = _ => "gallery.json", Validators = { OptionValidation.GalleryOutput } };
+        var output = new Option<string>("--out") { Description = "Gallery to add to (created when missing): a .json file, a .usearch path or a postgres://user@host:port/db?table=NAME URL; one unit per person, photos it already holds are skipped", DefaultValueFactory = _ => "gallery.json", Validators = { OptionValidation.GalleryOutput } };
         var fromVideo = new Option<string?>("--from-video") { Description = "Enrol --person from the longest face track of this clip" };
         var person = new Option<string?>("--person") { Description = "Name of the person enrolled with --from-video" };
+        var batch = new Option<int>("--batch-people") { Description = "People embedded before each write to the gallery (an interrupted enrolment keeps the finished ones)", DefaultValueFactory = _ => 256 };
+        batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch-people must be at least 1"); });
         var command = new Command("enroll", "Build a gallery (gallery.json) from a folder of people, or add a person from a video")
         {
-            dir, output, fromVideo, person, CliContext.Model, CliContext.MinFace, CliContext.Threads,
+            dir, output, fromVideo, person, batch, CliContext.Model, CliContext.MinFace, CliContext.Threads,
         };
         command.SetAction(parse =>
         {
@@ -35,26 +37,33 @@ internal static class EnrollCommand
             // The gallery (JSON file, HNSW file or PostgreSQL) is opened, and its model checked, before any photo is
             // embedded: a wrong URL, an unreachable server, a wrong table or another model's gallery fails with nothing written.
             using var target = GalleryStore.OpenWrite(path, pipeline.Model.Name, pipeline.Threshold, pipeline.EmbeddingSize);
-            var gallery = folder is not null ? Gallery.FromFolder(pipeline, folder) : new Gallery(pipeline.Model.Name, pipeline.Threshold);
-            if (clip is not null)
+            long addedFaces;
+            IReadOnlyList<string> warnings;
+            if (folder is not null)
+            {
+                // Added to in batches of people, one unit per person: an interrupted run keeps every finished person, and
+                // running it again embeds only the photos the gallery does not hold yet.
+                (addedFaces, warnings) = GalleryEnrolment.EnrolFolder(target, pipeline, folder, parse.GetValue(batch));
+            }
+            else
             {
                 var name = parse.GetValue(person)!;
-                int added = VideoEnrolment.AddFromVideo(gallery, pipeline, clip, name);
-                if (added == 0)
+                var gallery = new Gallery(pipeline.Model.Name, pipeline.Threshold);
+                if (VideoEnrolment.AddFromVideo(gallery, pipeline, clip!, name) == 0)
                 {
                     CliContext.Error($"error: {clip}: no face found, {name} not enrolled");
                     return ExitCodes.NoFace;
                 }
                 GalleryEnrolment.WarnOutliers(gallery);
+                addedFaces = GalleryStore.CopyInto(gallery, target);
+                warnings = gallery.Warnings;
             }
-            foreach (var w in gallery.Warnings) CliContext.Error("warning: " + w);
-            // Added to, one unit per person; a (person, photo) the gallery already holds is not added again.
-            long addedFaces = GalleryStore.CopyInto(gallery, target);
+            foreach (var w in warnings) CliContext.Error("warning: " + w);
             if (parse.GetValue(CliContext.Json))
-                CliContext.WriteJson(new { gallery = target.Index.Location, backend = target.Index.Backend, added = addedFaces, people = target.PersonCount, embeddings = target.Index.FaceCount, warnings = gallery.Warnings });
+                CliContext.WriteJson(new { gallery = target.Index.Location, backend = target.Index.Backend, added = addedFaces, people = target.PersonCount, embeddings = target.Index.FaceCount, warnings });
             else
                 Console.WriteLine($"{target.Index.Location}: {target.PersonCount} people, {target.Index.FaceCount} embeddings ({addedFaces} added)");
-            return gallery.PersonCount == 0 ? ExitCodes.NoFace : ExitCodes.Success;
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -54,6 +54,58 @@ public static class GalleryEnrolment
     public static Gallery FromPhotos(FacePipeline pipeline, IReadOnlyList<(string Person, string Path)> photos, Action<int, int>? onProgress = null,
         string source = "gallery")
     {
+        var gallery = Embed(pipeline, photos, onProgress);
+        if (gallery.PersonCount == 0)
+            throw new BadInputException($"{source}: no usable face in any of {photos.Count} photos ({(gallery.Warnings.Count > 0 ? gallery.Warnings[0] : "none given")})");
+        return gallery;
+    }
+
+    /// <summary>
+    /// Enrols a folder of people (see <see cref="FromFolder"/>) into <paramref name="target"/>, any backend, in batches of
+    /// <paramref name="peoplePerBatch"/> people: each batch is embedded, then written one person per unit (transaction), so
+    /// an interrupted enrolment keeps every person it finished and never half a person. Photos the target already holds
+    /// for their person are not embedded again, so running the same enrolment again continues where it stopped. Returns
+    /// the faces added and the warnings (as <see cref="Gallery.Warnings"/>).
+    /// </summary>
+    /// <exception cref="BadInputException">The folder is missing or has no photos; or neither it nor the target holds a usable face.</exception>
+    public static (long Added, IReadOnlyList<string> Warnings) EnrolFolder(Gallery target, FacePipeline pipeline, string folder,
+        int peoplePerBatch = 256, Action<int, int>? onProgress = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentOutOfRangeException.ThrowIfLessThan(peoplePerBatch, 1);
+        var byPerson = PersonPhotos(folder, "gallery folder").GroupBy(p => p.Person, StringComparer.Ordinal).ToList();
+        int total = byPerson.Sum(g => g.Count()), done = 0;
+        long added = 0;
+        var warnings = new List<string>();
+        foreach (var batch in byPerson.Chunk(peoplePerBatch))
+        {
+            var todo = new List<(string Person, string Path)>();
+            foreach (var person in batch)
+            {
+                var stored = target[person.Key]?.Sources.ToHashSet(StringComparer.Ordinal);
+                foreach (var photo in person)
+                    if (stored is null || !stored.Contains(photo.Path)) todo.Add(photo);
+                    else onProgress?.Invoke(++done, total);
+            }
+            if (todo.Count == 0) continue;
+            int before = done;
+            var embedded = Embed(pipeline, todo, (n, _) => onProgress?.Invoke(before + n, total));
+            done = before + todo.Count;
+            warnings.AddRange(embedded.Warnings);
+            added += GalleryStore.CopyInto(embedded, target);
+        }
+        foreach (var person in byPerson.Where(p => target[p.Key] is null))
+            warnings.Add($"{person.Key}: no usable photo, not enrolled");
+        if (target.PersonCount == 0)
+            throw new BadInputException($"{folder}: no usable face in any of {total} photos ({(warnings.Count > 0 ? warnings[0] : "none given")})");
+        return (added, warnings);
+    }
+
+    /// <summary>The photos' enrolment embeddings as an in-memory gallery (people without a usable face left out), with
+    /// the warnings of each photo and of photos far from their person's others.</summary>
+    private static Gallery Embed(FacePipeline pipeline, IReadOnlyList<(string Person, string Path)> photos, Action<int, int>? onProgress)
+    {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(photos);
         var results = new PhotoResult[photos.Count];
@@ -70,8 +122,6 @@ public static class GalleryEnrolment
             if (results[i].Embedding is { } e) gallery.Add(photos[i].Person, e, photos[i].Path, results[i].Gray);
             if (results[i].Warning is { } w) gallery.Warn(w);
         }
-        if (gallery.People.Count == 0)
-            throw new BadInputException($"{source}: no usable face in any of {photos.Count} photos ({(gallery.Warnings.Count > 0 ? gallery.Warnings[0] : "none given")})");
         WarnOutliers(gallery);
         return gallery;
     }
