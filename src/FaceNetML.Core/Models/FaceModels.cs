@@ -44,7 +44,7 @@ public static class FaceModels
     public static FaceModel MobileFaceNet { get; } = new("mobilefacenet");
 
     /// <summary>A trained Fast-FaceNet that ships with FaceNetML (MobileNet-v1 at width <paramref name="width"/>: 1.0 or 0.5;
-    /// see the README for how it was trained and its accuracy).</summary>
+    /// see docs/models.md and docs/training.md for how it was trained and its accuracy).</summary>
     public static FaceModel FastFaceNet(double width) => width switch
     {
         1.0 => new("fastfacenet-1.0"),

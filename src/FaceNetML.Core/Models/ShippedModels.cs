@@ -8,7 +8,7 @@ namespace FaceNetML.Models;
 internal sealed record ShippedModel(string ModelName, string OnnxSha256);
 
 /// <summary>
-/// The trained Fast-FaceNet models that ship with FaceNetML (see README, "Fast-FaceNet"). Their ONNX file and manifest
+/// The trained Fast-FaceNet models that ship with FaceNetML (see docs/models.md). Their ONNX file and manifest
 /// live in the repository's <c>models/</c> folder and are embedded in the assembly; on first use the
 /// <see cref="ModelStore"/> writes them into its folder, after checking the ONNX bytes against the hash fixed here.
 /// </summary>

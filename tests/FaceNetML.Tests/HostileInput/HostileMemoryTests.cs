@@ -8,7 +8,7 @@ namespace FaceNetML.Tests.HostileInput;
 /// <summary>
 /// The memory budget of <c>detect</c>, measured as the peak RSS of the real program: a decompression bomb is refused
 /// from its header, and a 24-megapixel photo is searched on a downscaled copy. Wall-clock time is not asserted
-/// (the machine is shared); the README gives the measured figures.
+/// (the machine may be busy); docs/benchmarks.md gives the measured figures.
 /// </summary>
 [TestClass]
 public sealed class HostileMemoryTests

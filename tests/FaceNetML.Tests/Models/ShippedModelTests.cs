@@ -4,7 +4,7 @@ using FaceNetML.Tests.Cli;
 namespace FaceNetML.Tests.Models;
 
 /// <summary>The trained Fast-FaceNet models committed in models/: installed from the assembly on first use, hash-checked,
-/// and reproducing the README's lfw-dev figure without any training.</summary>
+/// and reproducing the documented lfw-dev figure (docs/benchmarks.md) without any training.</summary>
 [TestClass]
 public sealed class ShippedModelTests
 {
@@ -56,14 +56,14 @@ public sealed class ShippedModelTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => FaceModels.FastFaceNet(0.75));
     }
 
-    /// <summary>The README's figure for the shipped θ=1 model, from `facenetml eval lfw --model fastfacenet-1.0` on lfw-dev.</summary>
+    /// <summary>The documented figure (docs/benchmarks.md) for the shipped θ=1 model, from `facenetml eval lfw --model fastfacenet-1.0` on lfw-dev.</summary>
     [TestMethod]
     public void Eval_lfw_with_the_shipped_theta_1_model_reproduces_the_README_figure()
     {
         var r = CliRunner.Run("eval", "lfw", "--pairs", TestData.DataPath("lfw-dev", "pairs.txt"),
             "--images", TestData.DataPath("lfw-dev", "images"), "--model", "fastfacenet-1.0", "--json");
         Assert.AreEqual(0, r.ExitCode, r.Stderr);
-        Assert.AreEqual(ReadmeAccuracy, r.Json.GetProperty("accuracy").GetDouble(), 0.0015, "README: Fast-FaceNet, the shipped fastfacenet-1.0 row");
+        Assert.AreEqual(ReadmeAccuracy, r.Json.GetProperty("accuracy").GetDouble(), 0.0015, "docs/benchmarks.md: the shipped fastfacenet-1.0 row");
     }
 
     private const double ReadmeAccuracy = 0.8697;
