@@ -20,10 +20,11 @@ internal static class EnrollCommand
         var person = new Option<string?>("--person") { Description = "Name of the person enrolled with --from-video" };
         var batch = new Option<int>("--batch-people") { Description = "People embedded before each write to the gallery (an interrupted enrolment keeps the finished ones)", DefaultValueFactory = _ => 256 };
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch-people must be at least 1"); });
-        var command = new Command("enroll", "Build a gallery (gallery.json) from a folder of people, or add a person from a video")
+        var command = new Command("enroll", "Add people to a gallery (gallery.json by default) from a folder of people, or a person from a video")
         {
             dir, output, fromVideo, person, batch, CliContext.Model, CliContext.MinFace, CliContext.Threads,
         };
+        command.Aliases.Add("enrol");
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(dir);

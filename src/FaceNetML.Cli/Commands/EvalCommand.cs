@@ -110,7 +110,7 @@ internal static class EvalCommand
         var gallery = new Option<string?>("--gallery") { Description = "Gallery: one sub-folder of photos per person, a gallery.json, a .usearch path or a postgres:// URL" };
         var probes = new Option<string?>("--probes") { Description = "Probe photos, one sub-folder per person; people not in the gallery are strangers" };
         var from = new Option<string?>("--from") { Description = "Instead of --gallery/--probes: split one LFW-style folder (half the people with enough photos enrolled)" };
-        var enrol = new Option<int>("--enrol") { Description = "With --from: photos enrolled per person", DefaultValueFactory = _ => 1 };
+        var enrol = new Option<int>("--enroll", "--enrol") { Description = "With --from: photos enrolled per person", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "With --from: seed of the split", DefaultValueFactory = _ => 1 };
         var det = new Option<string?>("--det-png") { Description = "Write the DET curves (rule vs nearest distance) as PNG", Validators = { OptionValidation.OutputFile } };
         var command = new Command("identify", "Evaluate open-set identification: rank-1, DIR at FPIR 1% and 0.1%, DET curve")
