@@ -25,7 +25,7 @@ namespace FaceNetML.Trainers.Native
         private const ushort VerFlagWeak = 0x2;
         private const uint ShtGnuVerneed = 0x6ffffffe;
 
-        /// <summary>State of <paramref name="version"/> in the file: absent, required (strong) or weak.</summary>
+        /// <summary>State of a symbol version in the file: absent, required (strong) or weak.</summary>
         public enum State { Absent, Strong, Weak }
 
         /// <summary>Reads the state of the version requirement without changing the file.</summary>

@@ -19,7 +19,7 @@ public sealed class FaceVerificationCatalog(MLContext mlContext)
 public sealed class FaceVerificationTrainers(MLContext mlContext)
 {
     /// <summary>
-    /// Learns the distance threshold of maximum accuracy (exact sweep, <see cref="BestThreshold.Find"/>) from a
+    /// Learns the distance threshold of maximum accuracy (exact sweep, <see cref="FaceNetML.Verification.BestThreshold.Find"/>) from a
     /// Boolean label column and a Single distance column (e.g. from <c>FacePair</c>), and a Platt calibration of
     /// the score. The model adds <c>Score</c> (= threshold − distance), <c>PredictedLabel</c> (distance &lt; threshold)
     /// and <c>Probability</c>, ready for <c>mlContext.BinaryClassification.Evaluate</c>.

@@ -37,7 +37,7 @@ internal static class AlignFacesColumns
     public const string Size = "__FaceNetML_AlignFaces_Size";
 
     /// <summary>
-    /// Aligns the face the pipeline chooses (<see cref="FacePipeline.Choose(IReadOnlyList{DetectedFace}, RgbImage, FaceChoice)"/>
+    /// Aligns the face the pipeline chooses (<see cref="FacePipeline.Choose(IReadOnlyList{DetectedFace}, Imaging.RgbImage, FaceChoice)"/>
     /// with <see cref="FaceChoice.Largest"/>, as the CLI and the server choose) to <paramref name="template"/> at
     /// <paramref name="size"/>. Without a face: a missing image (null), or with <paramref name="centreCropWithoutFace"/>
     /// the centred square crop, as <see cref="FacePipelineOptions.FallBackToCentreCrop"/> does.
