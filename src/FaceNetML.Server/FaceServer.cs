@@ -77,7 +77,7 @@ public sealed class FaceServer : IAsyncDisposable
         });
         services.AddSingleton(options);
         services.AddRouting();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddSchemaTransformer(ContractSchemas.Transform));
         // The answers are written with ContractJson.Options; the OpenAPI document describes them with these, so they match.
         services.ConfigureHttpJsonOptions(j => ContractJson.Apply(j.SerializerOptions));
     }
