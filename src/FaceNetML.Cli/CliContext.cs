@@ -6,7 +6,6 @@ using FaceNetML.Detection;
 using FaceNetML.Imaging;
 using FaceNetML.Models;
 using FaceNetML.Pipeline;
-using FaceNetML.Recognition;
 using Spectre.Console;
 
 namespace FaceNetML.Cli;

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace FaceNetML.Server;
 
 /// <summary>
-/// Turns every failure into a status and an <see cref="ErrorAnswer"/> body <c>{"error":"one line"}</c>, never a stack trace: bad requests 400,
-/// body or pixel budget 413, not an image 415, no face 422, overload 429, bad key 401, timeout 503, the rest 500
-/// (logged, with a generic line).
+/// Turns every failure into a status and an <see cref="ErrorAnswer"/> body <c>{"error":"one line"}</c>, never a stack
+/// trace: bad requests 400, body or pixel budget 413, not an image 415, no face 422, overload 429, bad key 401, timeout
+/// 503, the rest 500 (logged, with a generic line).
 /// </summary>
 public static class ErrorResponses
 {
