@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FaceNetML.Contracts;
 using FaceNetML.Detection;
 using FaceNetML.Imaging;
 using FaceNetML.Models;
 using FaceNetML.Pipeline;
-using FaceNetML.Recognition;
 using Spectre.Console;
 
 namespace FaceNetML.Cli;
@@ -36,13 +35,14 @@ internal static class CliContext
     }.PositiveFinite(ImageDecoder.LargestMaxPixels / 1e6);
     public static readonly Option<string?> Model = new("--model") { Description = "Embedding model: a built-in name (mobilefacenet) or a folder/.onnx with manifest.json", Recursive = true };
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>The answers' options (<see cref="ContractJson.Options"/>) with two defaults for the commands whose answers
+    /// are not contract records (anonymous objects: eval, bench, cluster, gallery, ...): their nulls are left out, and
+    /// their statistics, which may be undefined, are written as "NaN" or "Infinity" rather than failing. A contract
+    /// record states its nulls itself and holds finite numbers, so it is written as the server writes it.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new(ContractJson.Options)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        // Messages and paths as written ("+", "'", accents), not \u escapes: stdout is not HTML.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Progress and notes go to stderr so stdout carries only results.</summary>
@@ -75,7 +75,8 @@ internal static class CliContext
         };
     }
 
-    /// <summary>The command's <c>--json</c> answer; printed once when the program ends (see <see cref="JsonReply"/>).</summary>
+    /// <summary>The command's <c>--json</c> answer (a contract record of <see cref="FaceNetML.Contracts"/>, or an object of
+    /// its own), written with <see cref="JsonOptions"/>; printed once when the program ends (see <see cref="JsonReply"/>).</summary>
     public static void WriteJson(object value) => JsonReply.Set(value, JsonOptions);
 
     /// <summary>One line on stderr, Spectre markup-safe. The first <c>error: </c> line is also the <c>error</c> of the JSON answer.</summary>
@@ -95,21 +96,9 @@ internal static class CliContext
         return exitCode;
     }
 
-    /// <summary>The JSON fields of an identification: person (null when unknown), confidence, distance, nearest,
-    /// secondNearest (non-finite numbers as null).</summary>
-    public static void AddIdentity(IDictionary<string, object?> row, Identification id)
-    {
-        row["person"] = id.Person; // null (written, not omitted) when unknown
-        row["confidence"] = Finite(id.Confidence);
-        row["distance"] = Finite(id.Distance);
-        row["nearest"] = id.Nearest;
-        row["secondNearest"] = id.SecondNearest;
-        if (id.Person is null && id.Reason is not null) row["reason"] = id.Reason;
-    }
+    /// <summary>A number as answers write it (<see cref="Rounding"/>).</summary>
+    public static float Round(float v, int digits = 4) => Rounding.Round(v, digits);
 
-    private static float? Finite(float v) => float.IsFinite(v) ? Round(v) : null;
-
-    public static float Round(float v, int digits = 4) => MathF.Round(v, digits);
-
-    public static double Round(double v, int digits = 4) => Math.Round(v, digits);
+    /// <inheritdoc cref="Round(float, int)"/>
+    public static double Round(double v, int digits = 4) => Rounding.Round(v, digits);
 }

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FaceNetML.Contracts;
 
 namespace FaceNetML.Cli;
 
 /// <summary>
 /// The one JSON object <c>--json</c> promises on stdout. A command hands its object over with
 /// <see cref="CliContext.WriteJson"/>; it is printed once, when the program ends, so that a failure after it
-/// (or instead of it) still gives exactly one object: the command's own, with <c>error</c> and <c>code</c>
-/// added when the exit code is not 0, or <c>{"error":"...","code":N}</c> when the command wrote none.
+/// (or instead of it) still gives exactly one object: the command's own, with the fields of an <see cref="ErrorAnswer"/>
+/// (<c>error</c>, <c>code</c>) added when the exit code is not 0, or the <see cref="ErrorAnswer"/> alone
+/// (<c>{"error":"...","code":N}</c>) when the command wrote none.
 /// </summary>
 internal static class JsonReply
 {
@@ -34,17 +36,21 @@ internal static class JsonReply
         get { lock (Gate) return _firstError is not null; }
     }
 
-    /// <summary>Prints the answer (under <c>--json</c>): the command's object, plus <c>error</c> and <c>code</c> when <paramref name="exitCode"/> is not 0.</summary>
+    /// <summary>Prints the answer (under <c>--json</c>): the command's object, plus the <see cref="ErrorAnswer"/> fields when
+    /// <paramref name="exitCode"/> is not 0 (an <c>error</c> the command wrote itself is kept).</summary>
     public static void Print(bool json, int exitCode, JsonSerializerOptions options)
     {
         JsonObject? answer;
-        lock (Gate) answer = _object;
+        string? firstError;
+        lock (Gate) (answer, firstError) = (_object, _firstError);
         if (!json) return;
         if (exitCode != ExitCodes.Success)
         {
-            answer ??= new JsonObject();
-            if (!answer.ContainsKey("error") || answer["error"] is null) answer["error"] = _firstError ?? ExitCodes.Describe(exitCode);
-            answer["code"] = exitCode;
+            var failure = (JsonObject)JsonSerializer.SerializeToNode(new ErrorAnswer(firstError ?? ExitCodes.Describe(exitCode), exitCode), options)!;
+            if (answer is null) answer = failure;
+            else
+                foreach (var (name, value) in failure)
+                    if (name != "error" || answer[name] is null) answer[name] = value?.DeepClone();
         }
         if (answer is not null) Console.Out.WriteLine(answer.ToJsonString(options));
     }

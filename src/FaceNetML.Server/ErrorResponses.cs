@@ -1,5 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using FaceNetML.Contracts;
 using FaceNetML.Imaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace FaceNetML.Server;
 
 /// <summary>
-/// Turns every failure into a status and a body <c>{"error":"one line"}</c>, never a stack trace: bad requests 400,
-/// body or pixel budget 413, not an image 415, no face 422, overload 429, bad key 401, timeout 503, the rest 500
-/// (logged, with a generic line).
+/// Turns every failure into a status and an <see cref="ErrorAnswer"/> body <c>{"error":"one line"}</c>, never a stack
+/// trace: bad requests 400, body or pixel budget 413, not an image 415, no face 422, overload 429, bad key 401, timeout
+/// 503, the rest 500 (logged, with a generic line).
 /// </summary>
 public static class ErrorResponses
 {
@@ -30,9 +30,6 @@ public static class ErrorResponses
         }
     });
 
-    /// <summary>JSON as written ("'" and "+" kept, not \u escapes), for errors and answers alike.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Writes one error answer.</summary>
     public static async Task Write(HttpContext context, int status, string message)
     {
@@ -43,7 +40,7 @@ public static class ErrorResponses
         // Refusing a body before reading it all: tell the client the connection closes rather than draining megabytes.
         if (status == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
         context.Response.ContentType = "application/json; charset=utf-8";
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { error = message.ReplaceLineEndings(" ") }, Json);
+        var body = JsonSerializer.SerializeToUtf8Bytes(ErrorAnswer.OneLine(message), ContractJson.Options);
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using FaceNetML.Contracts;
 using FaceNetML.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -64,7 +65,7 @@ public sealed class FaceServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The services the app needs (form limits, OpenAPI, JSON as written); shared by Kestrel and in-memory hosts.</summary>
+    /// <summary>The services the app needs (form limits, OpenAPI, the answers' JSON settings); shared by Kestrel and in-memory hosts.</summary>
     public static void AddServices(IServiceCollection services, FaceService service)
     {
         var options = service.Options;
@@ -76,8 +77,9 @@ public sealed class FaceServer : IAsyncDisposable
         });
         services.AddSingleton(options);
         services.AddRouting();
-        services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Encoder = ErrorResponses.Json.Encoder);
+        services.AddOpenApi(o => o.AddSchemaTransformer(ContractSchemas.Transform));
+        // The answers are written with ContractJson.Options; the OpenAPI document describes them with these, so they match.
+        services.ConfigureHttpJsonOptions(j => ContractJson.Apply(j.SerializerOptions));
     }
 
     /// <summary>The request pipeline and endpoints; shared by Kestrel (<see cref="Create"/>) and in-memory hosts (tests'
@@ -112,15 +114,8 @@ public sealed class FaceServer : IAsyncDisposable
         app.UseEndpoints(e =>
         {
             StaticPage.Map(e);
-            e.MapGet("/health", () => Results.Json(new
-            {
-                status = "ok",
-                model = service.Pipeline.Model.Name,
-                people = service.Gallery.Read(g => g.PersonCount),
-                slots = service.Gate.Slots,
-                busy = service.Gate.Busy,
-                waiting = service.Gate.Waiting,
-            })).WithSummary("Liveness and load");
+            e.MapGet("/health", () => Answers.Json(new HealthAnswer("ok", service.Pipeline.Model.Name, service.Gallery.Read(g => g.PersonCount),
+                service.Gate.Slots, service.Gate.Busy, service.Gate.Waiting))).WithSummary("Liveness and load").Produces<HealthAnswer>();
             e.MapMetrics("/metrics");
             e.MapOpenApi("/openapi/{documentName}.json");
             FaceEndpoints.Map(e, service);

@@ -1,3 +1,4 @@
+using FaceNetML.Contracts;
 using FaceNetML.Pipeline;
 using FaceNetML.Recognition;
 using Microsoft.AspNetCore.Builder;
@@ -12,23 +13,20 @@ public static class PeopleEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, FaceService service)
     {
-        app.MapGet("/v1/people", () => Results.Json(service.Gallery.Read(List)))
-            .WithSummary("The enrolled people and their number of embeddings");
+        app.MapGet("/v1/people", () => Answers.Json(service.Gallery.Read(PeopleAnswer.From)))
+            .WithSummary("The enrolled people and their number of embeddings")
+            .Produces<PeopleAnswer>().ProducesErrors(Answers.RequestErrors);
         app.MapPost("/v1/people/{name}", (HttpContext c, string name) => Enrol(c, service, name))
-            .WithSummary("Enrol a person (or add photos to them) from one or more 'image' files").Accepts<IFormFile>("multipart/form-data");
+            .WithSummary("Enrol a person (or add photos to them) from one or more 'image' files").Accepts<IFormFile>("multipart/form-data")
+            .Produces<EnrolAnswer>().ProducesErrors(Answers.FaceErrors);
         app.MapDelete("/v1/people/{name}", (string name) =>
         {
             name = ServerGallery.CheckName(name);
             bool removed = service.Gallery.Change(g => g.Remove(name));
-            return removed ? Results.Json(new { removed = name }) : throw new ApiException(StatusCodes.Status404NotFound, $"{name}: not enrolled");
-        }).WithSummary("Remove a person from the gallery");
+            return removed ? Answers.Json(new PersonRemovedAnswer(name)) : throw new ApiException(StatusCodes.Status404NotFound, $"{name}: not enrolled");
+        }).WithSummary("Remove a person from the gallery")
+            .Produces<PersonRemovedAnswer>().ProducesErrors([StatusCodes.Status400BadRequest, .. Answers.RequestErrors, StatusCodes.Status404NotFound]);
     }
-
-    private static object List(Gallery g) => new
-    {
-        model = g.Model,
-        people = g.People.Select(p => new { name = p.Name, embeddings = p.Embeddings.Count }),
-    };
 
     private static async Task<IResult> Enrol(HttpContext context, FaceService service, string name)
     {
@@ -47,7 +45,7 @@ public static class PeopleEndpoints
             g.AddPerson(name, good.Select(r => (r.Embedding!, r.Source, r.Gray)).ToList());
             return g[name]!.Embeddings.Count;
         });
-        return Results.Json(new { name, embeddings = count, added = good.Count, warnings });
+        return Answers.Json(new EnrolAnswer(name, count, good.Count, warnings));
     }
 
     private sealed record PhotoResult(float[]? Embedding, string Source, string? Warning, int? Status = null, bool Gray = false);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceNetML.Contracts;
 using FaceNetML.Detection;
 using FaceNetML.Imaging;
 
@@ -20,7 +21,7 @@ internal static class DetectCommand
             var faces = detector.Detect(picture);
             if (parse.GetValue(CliContext.Json))
             {
-                CliContext.WriteJson(new { faces = faces.Select(ToJson) });
+                CliContext.WriteJson(DetectAnswer.From(faces));
             }
             else
             {
@@ -32,11 +33,4 @@ internal static class DetectCommand
         });
         return command;
     }
-
-    internal static object ToJson(DetectedFace f) => new
-    {
-        box = new[] { CliContext.Round(f.Box.X, 1), CliContext.Round(f.Box.Y, 1), CliContext.Round(f.Box.Width, 1), CliContext.Round(f.Box.Height, 1) },
-        score = CliContext.Round(f.Score),
-        landmarks = f.Landmarks?.Select(p => new[] { CliContext.Round(p.X, 1), CliContext.Round(p.Y, 1) }),
-    };
 }

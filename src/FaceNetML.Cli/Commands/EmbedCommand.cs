@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceNetML.Contracts;
 using FaceNetML.MLNet;
 using FaceNetML.Pipeline;
 
@@ -20,13 +21,8 @@ internal static class EmbedCommand
             var results = pipeline.EmbedFiles(paths);
             if (parse.GetValue(CliContext.Json))
             {
-                CliContext.WriteJson(new
-                {
-                    model = pipeline.Model.Name,
-                    results = results.Select(r => r.Ok
-                        ? (object)new { path = r.Path, embedding = r.Result!.Embedding }
-                        : new { path = r.Path, error = r.Error }),
-                });
+                CliContext.WriteJson(new EmbedAnswer(pipeline.Model.Name,
+                    [.. results.Select(r => r.Ok ? EmbedRow.Embedded(r.Path, r.Result!.Embedding) : EmbedRow.Failed(r.Path, r.Error!))]));
             }
             else
             {
@@ -46,11 +42,8 @@ internal static class EmbedCommand
         using var model = new SavedFaceModel(zip);
         var results = paths.Select(p => (Path: p, Result: model.Embed(p))).ToList();
         if (json)
-            CliContext.WriteJson(new
-            {
-                model = zip,
-                results = results.Select(r => r.Result.Embedding is { } e ? (object)new { path = r.Path, embedding = e } : new { path = r.Path, error = r.Result.Error }),
-            });
+            CliContext.WriteJson(new EmbedAnswer(zip,
+                [.. results.Select(r => r.Result.Embedding is { } e ? EmbedRow.Embedded(r.Path, e) : EmbedRow.Failed(r.Path, r.Result.Error!))]));
         else
             foreach (var r in results.Where(r => r.Result.Embedding is not null))
                 Console.WriteLine($"{r.Path}: [{string.Join(", ", r.Result.Embedding!.Take(4).Select(v => v.ToString("F4")))}, ...] ({r.Result.Embedding!.Length} values)");

@@ -2,7 +2,6 @@ using FaceNetML.Evaluation;
 using FaceNetML.Recognition;
 using System.CommandLine;
 using FaceNetML.Pipeline;
-using FaceNetML.Recognition;
 using FaceNetML.Verification;
 using Spectre.Console;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceNetML.Contracts;
 using FaceNetML.Imaging;
 using FaceNetML.Pipeline;
 using FaceNetML.Recognition;
@@ -20,22 +21,12 @@ internal static class IdentifyCommand
             gallery.CheckModel(pipeline.Model.Name, pipeline.EmbeddingSize);
             var path = parse.GetValue(image)!;
             var faces = pipeline.EmbedAll(ImageDecoder.Decode(path), withGray: gallery.HasGrayFaces);
-            var rows = faces.Select(f =>
-            {
-                var id = gallery.Identify(FaceProbe.From(f));
-                var b = f.Face!.Box;
-                var row = new Dictionary<string, object?>
-                {
-                    ["box"] = new[] { CliContext.Round(b.X, 1), CliContext.Round(b.Y, 1), CliContext.Round(b.Width, 1), CliContext.Round(b.Height, 1) },
-                };
-                CliContext.AddIdentity(row, id);
-                return row;
-            }).ToList();
+            var rows = faces.Select(f => IdentifiedFace.From(f.Face!, gallery.Identify(FaceProbe.From(f)))).ToList();
             if (parse.GetValue(CliContext.Json))
-                CliContext.WriteJson(new { faces = rows });
+                CliContext.WriteJson(new IdentifyAnswer(null, null, rows));
             else
                 foreach (var r in rows)
-                    Console.WriteLine($"[{string.Join(", ", (float[])r["box"]!)}]: {r["person"] ?? "unknown" + (r.TryGetValue("reason", out var why) ? $", {why}" : "")} (confidence {r["confidence"]:F2}; nearest {r["nearest"]} at {r["distance"]:F4}, then {r["secondNearest"] ?? "nobody"})");
+                    Console.WriteLine($"[{string.Join(", ", r.Box)}]: {r.Person ?? "unknown" + (r.Reason is { } why ? $", {why}" : "")} (confidence {r.Confidence:F2}; nearest {r.Nearest} at {r.Distance:F4}, then {r.SecondNearest ?? "nobody"})");
             return rows.Count == 0 ? ExitCodes.NoFace : ExitCodes.Success;
         });
         return command;

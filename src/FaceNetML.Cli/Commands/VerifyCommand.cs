@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceNetML.Contracts;
 using FaceNetML.Pipeline;
 using FaceNetML.Verification;
 
@@ -22,11 +23,11 @@ internal static class VerifyCommand
             if (results.Any(r => r.NoFace)) return ExitCodes.NoFace;
             float t = parse.GetValue(threshold) ?? pipeline.Threshold;
             float distance = EmbeddingDistance.Euclidean(results[0].Result!.Embedding, results[1].Result!.Embedding);
-            bool same = VerificationRule.IsSamePerson(distance, t);
+            var answer = VerifyAnswer.Decide(distance, t, pipeline.Model.Name);
             if (parse.GetValue(CliContext.Json))
-                CliContext.WriteJson(new { same, distance = CliContext.Round(distance), threshold = CliContext.Round(t), model = pipeline.Model.Name });
+                CliContext.WriteJson(answer);
             else
-                Console.WriteLine($"{(same ? "same person" : "different people")}: distance {distance:F4} {(same ? "<" : ">=")} threshold {t:F4} ({pipeline.Model.Name})");
+                Console.WriteLine($"{(answer.Same ? "same person" : "different people")}: distance {distance:F4} {(answer.Same ? "<" : ">=")} threshold {t:F4} ({pipeline.Model.Name})");
             return ExitCodes.Success;
         });
         return command;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json.Serialization;
+using FaceNetML.Contracts;
 using FaceNetML.Pipeline;
 using FaceNetML.Recognition;
 using FaceNetML.Video;
@@ -153,7 +155,7 @@ internal static class VideoCommand
                     },
                     detections = result.Detections.Count,
                     known = result.Detections.Count(d => d.Person is not null),
-                    faces = result.Detections.Select(FaceRow),
+                    faces = result.Detections.Select(VideoFace.From),
                     every = n,
                     width = info.Width,
                     height = info.Height,
@@ -196,15 +198,15 @@ internal static class VideoCommand
         return command;
     }
 
-    private static Dictionary<string, object?> FaceRow(VideoDetection d)
+    /// <summary>A face of the video's <c>--json</c> answer: its frame and track, then the face as <c>identify</c> writes it.</summary>
+    private sealed record VideoFace : IdentifiedFace
     {
-        var row = new Dictionary<string, object?>
-        {
-            ["frame"] = d.Frame,
-            ["track"] = d.TrackId,
-            ["box"] = new[] { CliContext.Round(d.Box.X, 1), CliContext.Round(d.Box.Y, 1), CliContext.Round(d.Box.Width, 1), CliContext.Round(d.Box.Height, 1) },
-        };
-        CliContext.AddIdentity(row, d.Identity);
-        return row;
+        private VideoFace(int frame, int track, IdentifiedFace face) : base(face) => (Frame, Track) = (frame, track);
+
+        [JsonPropertyOrder(-2)] public int Frame { get; }
+
+        [JsonPropertyOrder(-1)] public int Track { get; }
+
+        public static VideoFace From(VideoDetection d) => new(d.Frame, d.TrackId, IdentifiedFace.From(d.Box, d.Identity));
     }
 }

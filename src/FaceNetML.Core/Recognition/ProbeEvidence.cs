@@ -6,7 +6,7 @@ namespace FaceNetML.Recognition;
 /// Accumulates the evidence of one probe against a <see cref="Gallery"/>: a single face, or every face of a track.
 /// Each added face contributes its distance to every candidate person (their nearest embedding), a vote for its own
 /// nearest person, its embedding (to a mean) and its size, detector score and embedding norm. The candidate is the
-/// person with the smallest mean distance over the frames; <see cref="Decide"/> applies the gallery's
+/// person with the smallest mean distance over the frames; <see cref="Decide()"/> applies the gallery's
 /// <see cref="IdentificationRule"/> to the accumulated <see cref="IdentificationEvidence"/>. Not thread-safe.
 /// </summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 namespace FaceNetML.Verification;
 
 /// <summary>
-/// Result of the LFW k-fold protocol (see <see cref="KFoldAccuracy.Evaluate"/>). The lists are ordered by
+/// Result of the LFW k-fold protocol (see <c>KFoldAccuracy.Evaluate</c>). The lists are ordered by
 /// ascending fold id.
 /// </summary>
 /// <param name="FoldIds">The distinct fold ids, ascending.</param>

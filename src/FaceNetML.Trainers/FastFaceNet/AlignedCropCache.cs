@@ -54,7 +54,7 @@ public sealed class FaceCropSet
     }
 }
 
-/// <summary>What <see cref="AlignedCropCache.Load"/> reads and how.</summary>
+/// <summary>What <c>AlignedCropCache.Load</c> reads and how.</summary>
 public sealed record CropCacheOptions
 {
     /// <summary>Crop side in pixels: the network's input size (crops use <see cref="FaceTemplate.Standard(int)"/>).</summary>

@@ -15,7 +15,8 @@ namespace FaceNetML.Tests.Architecture;
 /// FaceNetML.Galleries.Postgres (Npgsql, pgvector) stand beside each other on the core; the trainers, the CLI and the
 /// server are doors on top that no library references. Inside the core, each folder (namespace) uses only the
 /// folders below it in <see cref="CoreLayers"/>, which follows the data: image, model files, faces, aligned crops,
-/// embeddings, the pipeline that chains them, then the decisions made on embeddings and the tools built on those.
+/// embeddings, the pipeline that chains them, then the decisions made on embeddings and the tools built on those, and
+/// last the JSON answers (contracts) built from all of them.
 /// </summary>
 [TestClass]
 public sealed class LayerTests
@@ -36,6 +37,7 @@ public sealed class LayerTests
         "FaceNetML.Clustering",   // embeddings -> groups of people
         "FaceNetML.Evaluation",   // benchmarks over the above
         "FaceNetML.Video",        // frames -> tracks -> people
+        "FaceNetML.Contracts",    // the JSON answers built from the above (CLI --json, server)
     ];
 
     private static Assembly Core => typeof(GalleryStore).Assembly;

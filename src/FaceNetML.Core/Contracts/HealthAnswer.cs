@@ -1,0 +1,10 @@
+namespace FaceNetML.Contracts;
+
+/// <summary>Liveness and load of the server (<c>GET /health</c>).</summary>
+/// <param name="Status">"ok" while the server answers.</param>
+/// <param name="Model">The embedding model's name.</param>
+/// <param name="People">The number of enrolled people.</param>
+/// <param name="Slots">Requests that may run inference at once.</param>
+/// <param name="Busy">Slots in use now.</param>
+/// <param name="Waiting">Requests waiting for a slot now.</param>
+public sealed record HealthAnswer(string Status, string Model, int People, int Slots, int Busy, int Waiting);

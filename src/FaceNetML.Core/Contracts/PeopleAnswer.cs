@@ -1,0 +1,15 @@
+using FaceNetML.Recognition;
+
+namespace FaceNetML.Contracts;
+
+/// <summary>The gallery's people (<c>GET /v1/people</c>).</summary>
+/// <param name="Model">The embedding model the gallery was built with.</param>
+/// <param name="People">The enrolled people, in enrolment order.</param>
+public sealed record PeopleAnswer(string Model, IReadOnlyList<PersonSummary> People)
+{
+    public static PeopleAnswer From(Gallery gallery)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        return new(gallery.Model, [.. gallery.People.Select(p => new PersonSummary(p.Name, p.Embeddings.Count))]);
+    }
+}

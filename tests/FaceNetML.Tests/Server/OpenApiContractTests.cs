@@ -1,0 +1,241 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FaceNetML.Contracts;
+using FaceNetML.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+
+namespace FaceNetML.Tests.Server;
+
+/// <summary>
+/// The OpenAPI document (<c>/openapi/v1.json</c>) against the contract records of <see cref="FaceNetML.Contracts"/>:
+/// each record has a schema with its JSON property names, each endpoint's 200 answer references its record's schema
+/// and each error status <see cref="ErrorAnswer"/>, and the answers the server really gives fit the schemas they are
+/// declared with (so an endpoint that went back to an anonymous object, with other fields or no declaration, fails here).
+/// </summary>
+[TestClass]
+public sealed class OpenApiContractTests
+{
+    private const string SchemaPrefix = "#/components/schemas/";
+
+    /// <summary>Every endpoint of the document and the record its 200 answer is.</summary>
+    private static readonly Dictionary<(string Path, string Method), Type> Answers = new()
+    {
+        [("/health", "get")] = typeof(HealthAnswer),
+        [("/v1/verify", "post")] = typeof(VerifyAnswer),
+        [("/v1/detect", "post")] = typeof(DetectAnswer),
+        [("/v1/embed", "post")] = typeof(EmbedAnswer),
+        [("/v1/identify", "post")] = typeof(IdentifyAnswer),
+        [("/v1/people", "get")] = typeof(PeopleAnswer),
+        [("/v1/people/{name}", "post")] = typeof(EnrolAnswer),
+        [("/v1/people/{name}", "delete")] = typeof(PersonRemovedAnswer),
+    };
+
+    private sealed class Factory(FaceService service) : WebApplicationFactory<OpenApiContractTests>
+    {
+        protected override IHostBuilder CreateHostBuilder() => new HostBuilder().ConfigureWebHost(web => web
+            .UseContentRoot(AppContext.BaseDirectory)
+            .ConfigureServices(s => FaceServer.AddServices(s, service))
+            .Configure(app => FaceServer.Configure(app, service)));
+    }
+
+    private static FaceService _service = null!;
+    private static Factory _factory = null!;
+    private static JsonElement _document;
+
+    [ClassInitialize]
+    public static async Task Start(TestContext _)
+    {
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FACENETML_TESTS", AppContext.BaseDirectory);
+        _service = new FaceService(new FaceServerOptions(), ServerHost.Pipeline); // an empty gallery in memory
+        _factory = new Factory(_service);
+        using var http = _factory.CreateClient();
+        _document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json")).RootElement.Clone();
+    }
+
+    [ClassCleanup]
+    public static void Stop()
+    {
+        _factory.Dispose();
+        _service.Dispose();
+    }
+
+    /// <summary>The public records of FaceNetML.Contracts (not its static classes).</summary>
+    internal static IReadOnlyList<Type> ContractRecords() =>
+    [
+        .. typeof(ErrorAnswer).Assembly.GetTypes()
+            .Where(t => t.IsPublic && t.IsClass && !(t.IsAbstract && t.IsSealed) && t.Namespace == typeof(ErrorAnswer).Namespace)
+            .OrderBy(t => t.Name, StringComparer.Ordinal),
+    ];
+
+    /// <summary>The JSON names of a record's properties, read by reflection with the answers' naming policy.</summary>
+    private static SortedSet<string> JsonNames(Type record) =>
+    [
+        .. record.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is not { Condition: JsonIgnoreCondition.Always })
+            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? ContractJson.Options.PropertyNamingPolicy!.ConvertName(p.Name)),
+    ];
+
+    private static JsonElement Schemas => _document.GetProperty("components").GetProperty("schemas");
+
+    [TestMethod]
+    public void EveryContractRecordHasASchemaWithItsJsonPropertyNames()
+    {
+        var records = ContractRecords();
+        Assert.IsTrue(records.Count >= 13, $"sanity: the contract records are found ({records.Count})");
+        foreach (var record in records)
+        {
+            Assert.IsTrue(Schemas.TryGetProperty(record.Name, out var schema), $"no schema {record.Name} in the OpenAPI document");
+            var names = new SortedSet<string>(schema.GetProperty("properties").EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
+            var expected = JsonNames(record);
+            Assert.IsTrue(expected.SetEquals(names), $"{record.Name}: the record writes {string.Join(", ", expected)}; its schema has {string.Join(", ", names)}");
+        }
+    }
+
+    [TestMethod]
+    public void EveryEndpointAnswersWithItsContractSchema()
+    {
+        var operations = new List<(string Path, string Method)>();
+        foreach (var path in _document.GetProperty("paths").EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                operations.Add((path.Name, operation.Name));
+                var responses = operation.Value.GetProperty("responses");
+                Assert.IsTrue(Answers.TryGetValue((path.Name, operation.Name), out var answer),
+                    $"{operation.Name} {path.Name} is in the document but not in this test's table of answers");
+                Assert.AreEqual(SchemaPrefix + answer.Name, JsonRef(responses, "200"), $"{operation.Name} {path.Name}: the 200 answer");
+                foreach (var response in responses.EnumerateObject().Where(r => r.Name != "200"))
+                    Assert.AreEqual(SchemaPrefix + nameof(ErrorAnswer), JsonRef(responses, response.Name), $"{operation.Name} {path.Name}: the {response.Name} answer");
+                if (path.Name.StartsWith("/v1/", StringComparison.Ordinal))
+                    Assert.IsTrue(responses.TryGetProperty("401", out _), $"{operation.Name} {path.Name}: declares the 401 of a missing API key");
+            }
+        CollectionAssert.AreEquivalent(Answers.Keys.ToList(), operations, "the endpoints of the document");
+    }
+
+    /// <summary>The schema reference of a response's JSON body, or a line saying what is there instead.</summary>
+    private static string JsonRef(JsonElement responses, string status) =>
+        !responses.TryGetProperty(status, out var response) ? $"(no {status} response)"
+        : !response.TryGetProperty("content", out var content) || !content.TryGetProperty("application/json", out var json) ? $"(no JSON body: {response})"
+        : json.TryGetProperty("schema", out var schema) && schema.TryGetProperty("$ref", out var reference) ? reference.GetString()!
+        : $"(no schema reference: {json})";
+
+    [TestMethod]
+    public void EverySchemaExampleFitsItsSchema()
+    {
+        int examples = 0;
+        foreach (var schema in Schemas.EnumerateObject())
+            if (schema.Value.TryGetProperty("examples", out var list))
+                foreach (var example in list.EnumerateArray())
+                {
+                    AssertFits(example, schema.Value, $"example of {schema.Name}");
+                    examples++;
+                }
+        Assert.AreEqual(Answers.Count + 1, examples, "one example per answer and one for the error");
+    }
+
+    [TestMethod]
+    public async Task EveryAnswerFitsTheSchemaItsEndpointDeclares()
+    {
+        using var http = _factory.CreateClient();
+        var seen = new HashSet<(string, string)>();
+
+        async Task Check(HttpMethod method, string url, string path, HttpContent? body, int expectedStatus)
+        {
+            var response = await http.SendAsync(new HttpRequestMessage(method, url) { Content = body });
+            var (status, answer) = await ServerHost.Read(response);
+            Assert.AreEqual(expectedStatus, status, $"{method} {url}: {answer}");
+            var operation = _document.GetProperty("paths").GetProperty(path).GetProperty(method.Method.ToLowerInvariant());
+            var responses = operation.GetProperty("responses");
+            Assert.IsTrue(responses.TryGetProperty(status.ToString(), out _), $"{method} {path} answered {status}, which it does not declare");
+            var reference = JsonRef(responses, status.ToString());
+            AssertFits(answer, Resolve(reference), $"{method} {url} ({status})");
+            seen.Add((path, method.Method.ToLowerInvariant()));
+        }
+
+        var twoPeople = ServerHost.Photo("image", "two_people.jpg");
+        var blank = ("image", "blank.png", ServerHost.BlankPng());
+        await Check(HttpMethod.Get, "/health", "/health", null, 200);
+        await Check(HttpMethod.Post, "/v1/verify", "/v1/verify", ServerHost.Form(ServerHost.Photo("a", "obama.jpg"), ServerHost.Photo("b", "obama2.jpg")), 200);
+        await Check(HttpMethod.Post, "/v1/verify", "/v1/verify", ServerHost.Form(ServerHost.Photo("a", "obama.jpg")), 400);
+        await Check(HttpMethod.Post, "/v1/detect", "/v1/detect", ServerHost.Form(twoPeople), 200);
+        await Check(HttpMethod.Post, "/v1/detect", "/v1/detect", ServerHost.Form(("image", "notes.jpg", "not an image"u8.ToArray())), 415);
+        await Check(HttpMethod.Post, "/v1/embed", "/v1/embed", ServerHost.Form(ServerHost.Photo("image", "obama.jpg"), blank), 200);
+        await Check(HttpMethod.Post, "/v1/embed", "/v1/embed", ServerHost.Form(blank), 422);
+        // An empty gallery: every face unknown, with its nulls written.
+        await Check(HttpMethod.Post, "/v1/identify", "/v1/identify", ServerHost.Form(twoPeople), 200);
+        await Check(HttpMethod.Post, "/v1/people/Barack%20Obama", "/v1/people/{name}", ServerHost.Form(ServerHost.Photo("image", "obama.jpg"), blank), 200);
+        await Check(HttpMethod.Post, "/v1/people/Joe%20Biden", "/v1/people/{name}", ServerHost.Form(ServerHost.Photo("image", "biden.jpg")), 200);
+        await Check(HttpMethod.Get, "/v1/people", "/v1/people", null, 200);
+        // Two people enrolled: named faces (no reason) and an unknown one (with its reason).
+        await Check(HttpMethod.Post, "/v1/identify", "/v1/identify", ServerHost.Form(twoPeople), 200);
+        await Check(HttpMethod.Post, "/v1/identify", "/v1/identify", ServerHost.Form(ServerHost.Photo("image", "lin-manuel-miranda.png")), 200);
+        await Check(HttpMethod.Delete, "/v1/people/Joe%20Biden", "/v1/people/{name}", null, 200);
+        await Check(HttpMethod.Delete, "/v1/people/Joe%20Biden", "/v1/people/{name}", null, 404);
+        CollectionAssert.AreEquivalent(Answers.Keys.ToList(), seen.ToList(), "every endpoint was called");
+    }
+
+    private static JsonElement Resolve(string reference)
+    {
+        StringAssert.StartsWith(reference, SchemaPrefix);
+        return Schemas.GetProperty(reference[SchemaPrefix.Length..]);
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="value"/> fits <paramref name="schema"/> as far as the answers' schemas go: <c>$ref</c>,
+    /// <c>oneOf</c>/<c>anyOf</c>, <c>type</c> (one or several, <c>null</c> included), an object's <c>properties</c> (no
+    /// other property; a schema without <c>properties</c>, as one made of <c>oneOf</c>, leaves that to its choices) and
+    /// <c>required</c>, an array's <c>items</c>.
+    /// </summary>
+    private static void AssertFits(JsonElement value, JsonElement schema, string where)
+    {
+        var problem = Misfit(value, schema, "$");
+        Assert.IsNull(problem, $"{where}: {problem}\n{value}");
+    }
+
+    private static string? Misfit(JsonElement value, JsonElement schema, string at)
+    {
+        if (schema.TryGetProperty("$ref", out var reference)) return Misfit(value, Resolve(reference.GetString()!), at);
+        foreach (var keyword in new[] { "oneOf", "anyOf" })
+            if (schema.TryGetProperty(keyword, out var choices))
+            {
+                var misfits = choices.EnumerateArray().Select(c => Misfit(value, c, at)).ToList();
+                if (misfits.All(m => m is not null)) return $"{at} fits none of {keyword}: {string.Join("; ", misfits)}";
+            }
+        if (schema.TryGetProperty("type", out var type))
+        {
+            string[] types = type.ValueKind == JsonValueKind.Array ? [.. type.EnumerateArray().Select(t => t.GetString()!)] : [type.GetString()!];
+            var kind = value.ValueKind switch
+            {
+                JsonValueKind.Object => "object",
+                JsonValueKind.Array => "array",
+                JsonValueKind.String => "string",
+                JsonValueKind.Number => value.TryGetInt64(out _) && types.Contains("integer") ? "integer" : "number",
+                JsonValueKind.True or JsonValueKind.False => "boolean",
+                _ => "null",
+            };
+            if (!types.Contains(kind)) return $"{at} is {kind}, the schema says {string.Join(" or ", types)}";
+        }
+        if (value.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var properties))
+        {
+            foreach (var property in value.EnumerateObject())
+            {
+                if (!properties.TryGetProperty(property.Name, out var propertySchema))
+                    return $"{at}.{property.Name} is not in the schema";
+                if (Misfit(property.Value, propertySchema, $"{at}.{property.Name}") is { } inner) return inner;
+            }
+            if (schema.TryGetProperty("required", out var required))
+                foreach (var name in required.EnumerateArray().Select(r => r.GetString()!))
+                    if (!value.TryGetProperty(name, out _)) return $"{at}.{name} is required but missing";
+        }
+        if (value.ValueKind == JsonValueKind.Array && schema.TryGetProperty("items", out var items))
+        {
+            int i = 0;
+            foreach (var item in value.EnumerateArray())
+                if (Misfit(item, items, $"{at}[{i++}]") is { } inner) return inner;
+        }
+        return null;
+    }
+}
