@@ -26,6 +26,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             if (parse.GetValue(memory)) return Memory(parse, parse.GetValue(photo) ?? DataPath("photos", "two_people.jpg"));
+            if (parse.GetValue(widths) && !parse.GetValue(mlnet)) TrainingTool.RequireLibTorch("bench --widths", "bench --widths ...");
             var dir = parse.GetValue(images) ?? DefaultImages();
             if (!Directory.Exists(dir)) throw new BadInputException($"{dir}: image folder not found (use --images DIR)");
             var files = ImageFolder.Files(dir).Take(Math.Max(1, parse.GetValue(count))).ToList();

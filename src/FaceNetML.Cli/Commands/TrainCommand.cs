@@ -54,6 +54,7 @@ internal static class TrainCommand
         };
         command.SetAction(parse =>
         {
+            TrainingTool.RequireLibTorch("training", "train ...");
             var outPath = parse.GetValue(output)!;
             int size = parse.GetValue(inputSize);
             if (size < 32 || size > 512) throw new BadInputException($"--input-size must be in 32..512, got {size}");
