@@ -1,5 +1,4 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
+using System.Numerics.Tensors;
 
 namespace FaceNetML.Embedding;
 
@@ -14,25 +13,16 @@ public static class L2Norm
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        if (a.Length != b.Length)
-            throw new ArgumentException($"embedding lengths differ: {a.Length} vs {b.Length}");
-        var i = 0;
-        var sum = 0f;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
-        {
-            var acc = Vector<float>.Zero;
-            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-            for (var k = 0; k < va.Length; k++)
-                acc += va[k] * vb[k];
-            sum = Vector.Sum(acc);
-            i = va.Length * Vector<float>.Count;
-        }
-        for (; i < a.Length; i++)
-            sum += a[i] * b[i];
-        return sum;
+        CheckLengths(a, b);
+        return a.IsEmpty ? 0f : TensorPrimitives.Dot(a, b);
     }
 
+    /// <summary>Throws when two embeddings differ in length.</summary>
+    internal static void CheckLengths(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+            throw new ArgumentException($"embedding lengths differ: {a.Length} vs {b.Length}");
+    }
 
     /// <summary>
     /// Scales <paramref name="v"/> in place to unit L2 norm and returns its original norm. An all-zero vector
@@ -43,9 +33,7 @@ public static class L2Norm
         var norm = Of(v);
         if (norm > 0)
         {
-            var inv = 1f / norm;
-            for (var i = 0; i < v.Length; i++)
-                v[i] *= inv;
+            TensorPrimitives.Multiply(v, 1f / norm, v);
         }
         return norm;
     }

@@ -1,6 +1,5 @@
 using FaceNetML.Embedding;
-using System.Numerics;
-using System.Runtime.InteropServices;
+using System.Numerics.Tensors;
 
 namespace FaceNetML.Verification;
 
@@ -12,34 +11,19 @@ public static class EmbeddingDistance
 {
     /// <summary>Euclidean (L2) distance.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
-    public static float Euclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => MathF.Sqrt(SquaredEuclidean(a, b));
+    public static float Euclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        L2Norm.CheckLengths(a, b);
+        return a.IsEmpty ? 0f : TensorPrimitives.Distance(a, b);
+    }
 
     /// <summary>Squared Euclidean distance.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     public static float SquaredEuclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        CheckLengths(a, b);
-        var i = 0;
-        var sum = 0f;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
-        {
-            var acc = Vector<float>.Zero;
-            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
-            for (var k = 0; k < va.Length; k++)
-            {
-                var d = va[k] - vb[k];
-                acc += d * d;
-            }
-            sum = Vector.Sum(acc);
-            i = va.Length * Vector<float>.Count;
-        }
-        for (; i < a.Length; i++)
-        {
-            var d = a[i] - b[i];
-            sum += d * d;
-        }
-        return sum;
+        L2Norm.CheckLengths(a, b);
+        var d = a.IsEmpty ? 0f : TensorPrimitives.Distance(a, b);
+        return d * d;
     }
 
     /// <summary>Dot product (<see cref="L2Norm.Dot"/>).</summary>
@@ -60,10 +44,4 @@ public static class EmbeddingDistance
 
     /// <inheritdoc cref="L2Norm.Normalize"/>
     public static float L2Normalize(Span<float> v) => L2Norm.Normalize(v);
-
-    private static void CheckLengths(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        if (a.Length != b.Length)
-            throw new ArgumentException($"embedding lengths differ: {a.Length} vs {b.Length}");
-    }
 }
