@@ -29,6 +29,10 @@ public sealed class ServerGallery : IDisposable
         try
         {
             _gallery.CheckModel(model, embeddingSize);
+            // A shared PostgreSQL gallery gets its tables at start, so that servers started before its first enrolment
+            // read it (a backend reads a gallery's metadata when it opens it).
+            if (path is not null && PostgresUrl.Looks(path) && _gallery.Index.Info is null)
+                _gallery.Index.Initialise(new GalleryInfo(model, threshold, embeddingSize, _gallery.Rule.ToJson()));
             Thumbnails = path is null ? new MemoryThumbnailStore()
                 : PostgresUrl.Looks(path) ? new PostgresThumbnailStore(path)
                 : new FileThumbnailStore(dataFolder is not null ? System.IO.Path.Combine(dataFolder, "thumbnails") : path + ".thumbnails");
