@@ -110,15 +110,19 @@ public sealed class BrowserPageTests
         var rows = page.Locator("#identify-result li");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
 
-        // The second face, chosen by its box (not the photo's central face), gets a name.
-        await rows.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Enrol this face" }).ClickAsync();
-        await rows.Nth(1).GetByLabel("Name of face 2").FillAsync("Second Person");
-        await rows.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("enrolled as Second Person");
+        // The first face (the photo's right-hand person), chosen by its box rather than by the enrolment's own choice of
+        // face: without the box the server enrols the other one.
+        var row = rows.Nth(0);
+        var form = row.GetByLabel("Name of face 1");
+        await Assertions.Expect(form).ToBeHiddenAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Enrol this face" }).ClickAsync();
+        await form.FillAsync("Right Person");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("enrolled as Right Person");
 
         await page.ClickAsync("#identify-run");
-        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("Face 2: Second Person (confidence");
-        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("Face 1: unknown");
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("Face 1: Right Person (confidence");
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("Face 2: unknown");
     }
 
     [TestMethod]
