@@ -14,7 +14,7 @@ namespace FaceNetML.Recognition;
 /// </summary>
 /// <remarks>Each operation takes a connection from Npgsql's pool and returns it (add <c>pooling=false</c> to the URL
 /// for servers that accept one connection at a time, such as PGlite's socket server).</remarks>
-public sealed class PgVectorFaceIndex : IFaceIndex
+public sealed partial class PgVectorFaceIndex : IFaceIndex
 {
     private readonly PostgresUrl _url;
     private NpgsqlDataSource _source;

@@ -54,10 +54,19 @@ internal static class ContractSchemas
             new IdentifiedFace(BidenBox, "Joe Biden", 1f, 0.19f, "Joe Biden", "Barack Obama", null),
             new IdentifiedFace(ObamaBox, null, 0.0122f, 1.3102f, "Barack Obama", "Joe Biden", "not confident: 0.01 < 0.89"),
         ]),
-        [typeof(PeopleAnswer)] = new PeopleAnswer("mobilefacenet", [new PersonSummary("Barack Obama", 2), new PersonSummary("Joe Biden", 1)]),
+        [typeof(PeopleAnswer)] = new PeopleAnswer("mobilefacenet",
+        [
+            new PersonSummary("Barack Obama", 2, "/v1/people/Barack%20Obama/faces/3f1c0a9e5b7d2c41/thumbnail"),
+            new PersonSummary("Joe Biden", 1, null),
+        ]),
+        [typeof(PersonAnswer)] = new PersonAnswer("Barack Obama",
+        [
+            new PersonFace("3f1c0a9e5b7d2c41", "obama.jpg", false, "/v1/people/Barack%20Obama/faces/3f1c0a9e5b7d2c41/thumbnail"),
+            new PersonFace("9a0e6b2d4c1f8e37", "obama (2).jpg", true, "/v1/people/Barack%20Obama/faces/9a0e6b2d4c1f8e37/thumbnail"),
+        ]),
         [typeof(EnrolAnswer)] = new EnrolAnswer("Barack Obama", 2, 2, ["blank.png: no face found, skipped"]),
         [typeof(PersonRemovedAnswer)] = new PersonRemovedAnswer("Joe Biden"),
-        [typeof(HealthAnswer)] = new HealthAnswer("ok", "mobilefacenet", 2, 4, 1, 0),
+        [typeof(HealthAnswer)] = new HealthAnswer("ok", "mobilefacenet", 2, 4, 1, 0, new GallerySummary("hnsw", "/home/me/.local/share/facenetml/gallery.usearch", true)),
         [typeof(ErrorAnswer)] = new ErrorAnswer("image (notes.jpg): not a supported image (unrecognised format)"),
     };
 }

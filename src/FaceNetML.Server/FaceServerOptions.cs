@@ -12,9 +12,13 @@ public sealed record FaceServerOptions
     /// <summary>Port; 0 picks a free one (tests, <c>bench serve</c>).</summary>
     public int Port { get; init; } = 8080;
 
-    /// <summary>Gallery JSON file for identify and <c>/v1/people</c>: loaded when it exists, written after each change.
-    /// Null: an in-memory gallery, lost at exit.</summary>
+    /// <summary>Gallery for identify and <c>/v1/people</c>: any location <see cref="Recognition.GalleryStore"/> opens (a JSON
+    /// or <c>.usearch</c> file, a <c>postgres://</c> URL). Null or <c>:memory:</c>: an in-memory gallery, lost at exit.</summary>
     public string? GalleryPath { get; init; }
+
+    /// <summary>The data folder whose <c>thumbnails/</c> holds the faces' thumbnails of a file gallery (null: a
+    /// <c>GALLERY.thumbnails</c> folder beside the gallery file).</summary>
+    public string? DataFolder { get; init; }
 
     /// <summary>When set, every <c>/v1/</c> request needs it in <c>X-API-Key</c> (or <c>Authorization: Bearer</c>); else 401.</summary>
     public string? ApiKey { get; init; }

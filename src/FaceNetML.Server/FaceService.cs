@@ -25,7 +25,7 @@ public sealed class FaceService : IDisposable
         {
             Gate = new InferenceGate(options.InferenceSlots, options.QueueLimit);
             Threads = new InferenceThreads(options.InferenceSlots);
-            Gallery = new ServerGallery(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize);
+            Gallery = new ServerGallery(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize, options.DataFolder);
         }
         catch
         {

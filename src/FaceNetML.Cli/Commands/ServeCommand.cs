@@ -8,7 +8,8 @@ internal static class ServeCommand
 {
     public static readonly Option<string> Host = new("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
     public static readonly Option<int> Port = new Option<int>("--port") { Description = "Port (0: any free port, printed at start)", DefaultValueFactory = _ => 8080 }.AtLeast(0);
-    public static readonly Option<string?> GalleryFile = new("--gallery") { Description = "Gallery JSON for identify and /v1/people (created on the first enrolment, saved after each change; default: in memory)" };
+    public static readonly Option<string?> GalleryFile = new("--gallery") { Description = "Gallery for identify and /v1/people: a JSON or .usearch file, a postgres:// URL, or :memory: (default: DATA/gallery.usearch)" };
+    public static readonly Option<string?> DataFolder = new("--data") { Description = "Data folder: the gallery and the faces' thumbnails (default: $XDG_DATA_HOME/facenetml, else ~/.local/share/facenetml)" };
     public static readonly Option<string?> ApiKeyFile = new("--api-key-file") { Description = "File whose first line is the API key every /v1/ request must send (X-API-Key header)" };
     public static readonly Option<double> MaxBodyMb = new Option<double>("--max-body-mb") { Description = "Largest request body, MB (beyond: 413)", DefaultValueFactory = _ => 32 }.PositiveFinite(4096);
     public static readonly Option<int> Slots = new Option<int>("--slots") { Description = "Requests running inference at once (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
@@ -19,7 +20,7 @@ internal static class ServeCommand
     {
         var command = new Command("serve", "HTTP API (verify, detect, embed, identify, people) and a web page, one warm pipeline")
         {
-            Host, Port, GalleryFile, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, CliContext.Model, CliContext.MinFace,
+            Host, Port, GalleryFile, DataFolder, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, CliContext.Model, CliContext.MinFace,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -37,24 +38,46 @@ internal static class ServeCommand
             }
             Console.Error.WriteLine($"listening on {server.Address} (model {server.Service.Pipeline.Model.Name}, {options.InferenceSlots} slots, queue {options.QueueLimit}, " +
                 $"body <= {options.MaxBodyBytes / 1e6:0.#} MB, timeout {options.RequestTimeout.TotalSeconds:0.#} s{(options.ApiKey is null ? "" : ", API key required")}); Ctrl-C stops");
+            var gallery = server.Service.Gallery.Summary;
+            Console.Error.WriteLine($"gallery: {gallery.Backend} {gallery.Location}{(gallery.Persistent ? "" : " (not persistent)")}; API reference: {new Uri(server.Address, "/docs")}");
             await server.WaitForShutdownAsync(stop.Token);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    public static FaceServerOptions Options(ParseResult parse) => parse.GetValue(Port) > 65535
-        ? throw new BadInputException($"--port must be at most 65535, got {parse.GetValue(Port)}")
-        : new()
+    /// <summary>The data folder (created): <c>--data</c>, else <c>$XDG_DATA_HOME/facenetml</c>, else <c>~/.local/share/facenetml</c>.</summary>
+    public static string Data(ParseResult parse)
     {
-        Host = parse.GetValue(Host)!,
-        Port = parse.GetValue(Port),
-        GalleryPath = parse.GetValue(GalleryFile),
-        ApiKey = parse.GetValue(ApiKeyFile) is { } f ? ApiKeyCheck.ReadKeyFile(f) : null,
-        MaxBodyBytes = (long)(parse.GetValue(MaxBodyMb) * 1e6),
-        InferenceSlots = parse.GetValue(Slots),
-        QueueLimit = parse.GetValue(Queue),
-        RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
-        Pipeline = CliContext.PipelineOptions(parse) with { Parallelism = 1 },
-    };
+        var folder = parse.GetValue(DataFolder) is { Length: > 0 } d ? d
+            : Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } x ? Path.Combine(x, "facenetml")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "facenetml");
+        try
+        {
+            return Directory.CreateDirectory(Path.GetFullPath(folder)).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new BadInputException($"--data {folder}: cannot create the data folder ({e.Message.ReplaceLineEndings(" ")})");
+        }
+    }
+
+    public static FaceServerOptions Options(ParseResult parse)
+    {
+        if (parse.GetValue(Port) > 65535) throw new BadInputException($"--port must be at most 65535, got {parse.GetValue(Port)}");
+        var data = Data(parse);
+        return new()
+        {
+            Host = parse.GetValue(Host)!,
+            Port = parse.GetValue(Port),
+            GalleryPath = parse.GetValue(GalleryFile) ?? Path.Combine(data, "gallery.usearch"),
+            DataFolder = data,
+            ApiKey = parse.GetValue(ApiKeyFile) is { } f ? ApiKeyCheck.ReadKeyFile(f) : null,
+            MaxBodyBytes = (long)(parse.GetValue(MaxBodyMb) * 1e6),
+            InferenceSlots = parse.GetValue(Slots),
+            QueueLimit = parse.GetValue(Queue),
+            RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+            Pipeline = CliContext.PipelineOptions(parse) with { Parallelism = 1 },
+        };
+    }
 }

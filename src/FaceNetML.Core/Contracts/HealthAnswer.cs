@@ -7,4 +7,5 @@ namespace FaceNetML.Contracts;
 /// <param name="Slots">Requests that may run inference at once.</param>
 /// <param name="Busy">Slots in use now.</param>
 /// <param name="Waiting">Requests waiting for a slot now.</param>
-public sealed record HealthAnswer(string Status, string Model, int People, int Slots, int Busy, int Waiting);
+/// <param name="Gallery">Where the gallery is kept.</param>
+public sealed record HealthAnswer(string Status, string Model, int People, int Slots, int Busy, int Waiting, GallerySummary Gallery);

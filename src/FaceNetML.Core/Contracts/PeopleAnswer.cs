@@ -7,9 +7,13 @@ namespace FaceNetML.Contracts;
 /// <param name="People">The enrolled people, in enrolment order.</param>
 public sealed record PeopleAnswer(string Model, IReadOnlyList<PersonSummary> People)
 {
-    public static PeopleAnswer From(Gallery gallery)
+    public static PeopleAnswer From(Gallery gallery) => From(gallery, (_, _) => null);
+
+    /// <summary>The gallery's people; <paramref name="thumbnail"/> gives the URL of a (person, source) face's thumbnail, or null.</summary>
+    public static PeopleAnswer From(Gallery gallery, Func<string, string, string?> thumbnail)
     {
         ArgumentNullException.ThrowIfNull(gallery);
-        return new(gallery.Model, [.. gallery.People.Select(p => new PersonSummary(p.Name, p.Embeddings.Count))]);
+        ArgumentNullException.ThrowIfNull(thumbnail);
+        return new(gallery.Model, [.. gallery.People.Select(p => new PersonSummary(p.Name, p.Embeddings.Count, thumbnail(p.Name, p.Sources[0])))]);
     }
 }

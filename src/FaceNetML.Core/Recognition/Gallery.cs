@@ -153,6 +153,28 @@ public sealed class Gallery : IDisposable
         return _index.Remove(person);
     }
 
+    /// <summary>Removes one face of a person (stored from <paramref name="source"/>); the last face removes the person.
+    /// False when not stored.</summary>
+    public bool RemoveFace(string person, string source) => Edit(() => _index.RemoveFace(person, source));
+
+    /// <summary>Renames a person; false when not enrolled.</summary>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is already enrolled.</exception>
+    public bool Rename(string person, string to)
+    {
+        if (string.IsNullOrWhiteSpace(to)) throw new ArgumentException("a person needs a non-empty name", nameof(to));
+        return Edit(() => _index.Rename(person, to));
+    }
+
+    /// <summary>Moves a person's faces into another enrolled person; false when either is missing.</summary>
+    public bool Merge(string person, string into) => Edit(() => _index.Merge(person, into));
+
+    private bool Edit(Func<bool> edit)
+    {
+        _peopleCache = null;
+        _hasGray = null;
+        return edit();
+    }
+
     /// <summary>A copy without one person (same rule): the leave-one-out gallery of open-set tests.</summary>
     public Gallery Without(string person)
     {

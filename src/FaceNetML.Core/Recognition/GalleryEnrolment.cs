@@ -1,3 +1,4 @@
+using System.Drawing;
 using FaceNetML.Detection;
 using FaceNetML.Imaging;
 using FaceNetML.Pipeline;
@@ -146,8 +147,8 @@ public static class GalleryEnrolment
     }
 
     /// <summary>One enrolment photo's result: its embedding (null when it has no usable face), whether the photo is
-    /// grayscale (probes then meet it like for like), and a one-line warning when doubtful.</summary>
-    public readonly record struct PhotoResult(float[]? Embedding, bool Gray, string? Warning);
+    /// grayscale (probes then meet it like for like), a one-line warning when doubtful, and the face enrolled.</summary>
+    public readonly record struct PhotoResult(float[]? Embedding, bool Gray, string? Warning, DetectedFace? Face = null);
 
     private static PhotoResult EmbedPhoto(FacePipeline pipeline, string path)
     {
@@ -166,18 +167,40 @@ public static class GalleryEnrolment
     /// embedding of its centred face, whether the photo is grayscale, and a warning for no face (then no embedding),
     /// several faces or a tiny face. <paramref name="source"/> names the photo in the warning.
     /// </summary>
-    public static PhotoResult EmbedPhoto(FacePipeline pipeline, RgbImage image, string source)
+    public static PhotoResult EmbedPhoto(FacePipeline pipeline, RgbImage image, string source) => EmbedPhoto(pipeline, image, source, null);
+
+    /// <summary>As <see cref="EmbedPhoto(FacePipeline, RgbImage, string)"/>; with a <paramref name="box"/> (the image's
+    /// pixels) the detected face that best overlaps it is enrolled instead of the central large one (none overlapping:
+    /// no embedding).</summary>
+    public static PhotoResult EmbedPhoto(FacePipeline pipeline, RgbImage image, string source, RectangleF? box)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(image);
         var faces = pipeline.Detect(image);
-        var face = EnrolmentFace(faces, image);
-        if (face is null) return new(null, false, $"{source}: no face found, skipped");
+        var face = box is { } b ? BoxFace(faces, b) : EnrolmentFace(faces, image);
+        if (face is null) return new(null, false, box is null ? $"{source}: no face found, skipped" : $"{source}: no face in the box, skipped");
         string? warning = null;
         float side = MathF.Min(face.Box.Width, face.Box.Height);
-        if (faces.Count > 1) warning = $"{source}: {faces.Count} faces, the central large one was enrolled";
+        if (faces.Count > 1 && box is null) warning = $"{source}: {faces.Count} faces, the central large one was enrolled";
         else if (side < TinyFace) warning = $"{source}: tiny face ({side:F0} px < {TinyFace}), a weak template";
-        return new(Embedding(pipeline, image, face), PixelOps.IsGray(image), warning);
+        return new(Embedding(pipeline, image, face), PixelOps.IsGray(image), warning, face);
+    }
+
+    /// <summary>The face that best overlaps <paramref name="box"/> (largest intersection over union), or null when none does.</summary>
+    public static DetectedFace? BoxFace(IReadOnlyList<DetectedFace> faces, RectangleF box)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        DetectedFace? best = null;
+        float bestIou = 0;
+        foreach (var f in faces)
+        {
+            var inter = RectangleF.Intersect(f.Box, box);
+            if (inter.IsEmpty) continue;
+            float i = inter.Width * inter.Height;
+            float iou = i / (f.Box.Width * f.Box.Height + box.Width * box.Height - i);
+            if (iou > bestIou) (best, bestIou) = (f, iou);
+        }
+        return best;
     }
 
     /// <summary>The face an enrolment photo stands for: the centred large one (<see cref="FaceChoice.Centred"/>), or null.</summary>

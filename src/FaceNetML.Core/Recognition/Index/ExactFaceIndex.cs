@@ -61,6 +61,60 @@ public sealed class ExactFaceIndex : IFaceIndex
         return true;
     }
 
+    public bool RemoveFace(string person, string source)
+    {
+        if (!_byName.TryGetValue(person, out var p)) return false;
+        int at = IndexOf(p.Sources, source);
+        if (at < 0) return false;
+        if (p.Embeddings.Count == 1) return Remove(person);
+        var kept = new GalleryPerson(person);
+        for (int i = 0; i < p.Embeddings.Count; i++)
+            if (i != at) kept.Add(p.Embeddings[i], p.Sources[i], p.Grayscale[i]);
+        Replace(p, kept);
+        FaceCount--;
+        return true;
+    }
+
+    public bool Rename(string person, string to)
+    {
+        if (!_byName.TryGetValue(person, out var p)) return false;
+        if (person == to) return true;
+        if (_byName.ContainsKey(to)) throw new ArgumentException($"{to}: already enrolled", nameof(to));
+        var renamed = new GalleryPerson(to);
+        for (int i = 0; i < p.Embeddings.Count; i++) renamed.Add(p.Embeddings[i], p.Sources[i], p.Grayscale[i]);
+        Replace(p, renamed);
+        return true;
+    }
+
+    public bool Merge(string person, string into)
+    {
+        if (person == into || !_byName.TryGetValue(person, out var from) || !_byName.TryGetValue(into, out var target)) return false;
+        var merged = new GalleryPerson(into);
+        for (int i = 0; i < target.Embeddings.Count; i++) merged.Add(target.Embeddings[i], target.Sources[i], target.Grayscale[i]);
+        for (int i = 0; i < from.Embeddings.Count; i++)
+            if (IndexOf(merged.Sources, from.Sources[i]) < 0) merged.Add(from.Embeddings[i], from.Sources[i], from.Grayscale[i]);
+        Replace(target, merged);
+        Remove(person);
+        FaceCount = _people.Sum(x => (long)x.Embeddings.Count);
+        return true;
+    }
+
+    /// <summary>Puts <paramref name="now"/> where <paramref name="was"/> stood (same enrolment position).</summary>
+    private void Replace(GalleryPerson was, GalleryPerson now)
+    {
+        _people[_people.IndexOf(was)] = now;
+        _byName.Remove(was.Name);
+        _byName.Add(now.Name, now);
+        _matrix = null;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> sources, string source)
+    {
+        for (int i = 0; i < sources.Count; i++)
+            if (sources[i] == source) return i;
+        return -1;
+    }
+
     public IReadOnlyList<FaceMatch> Search(ReadOnlySpan<float> query, int k)
     {
         var m = CurrentMatrix();

@@ -60,6 +60,19 @@ public interface IFaceIndex : IDisposable
     /// <summary>Removes a person and their faces as one unit; false when not enrolled.</summary>
     bool Remove(string person);
 
+    /// <summary>Removes one face of a person (the one stored from <paramref name="source"/>) as one unit; a person left
+    /// without faces is removed too. False when the person or that face is not stored.</summary>
+    bool RemoveFace(string person, string source);
+
+    /// <summary>Renames a person, faces and all, as one unit; false when <paramref name="person"/> is not enrolled.</summary>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is already enrolled (nothing changes).</exception>
+    bool Rename(string person, string to);
+
+    /// <summary>Moves every face of <paramref name="person"/> to <paramref name="into"/> and removes
+    /// <paramref name="person"/>, as one unit. A face whose source <paramref name="into"/> already holds is dropped.
+    /// False (nothing changes) when either person is not enrolled, or both are the same.</summary>
+    bool Merge(string person, string into);
+
     /// <summary>Makes every change durable (the JSON or HNSW file is saved; database writes are already committed).</summary>
     void Flush();
 

@@ -88,6 +88,20 @@ public sealed class JsonFaceIndex : IFaceIndex
         return removed;
     }
 
+    public bool RemoveFace(string person, string source) => Change(() => _faces.RemoveFace(person, source));
+
+    public bool Rename(string person, string to) => Change(() => _faces.Rename(person, to));
+
+    public bool Merge(string person, string into) => Change(() => _faces.Merge(person, into));
+
+    private bool Change(Func<bool> change)
+    {
+        ThrowIfReadOnly();
+        bool changed = change();
+        _dirty |= changed;
+        return changed;
+    }
+
     /// <summary>Writes the file when something changed. A gallery emptied of people removes its file (the format holds
     /// at least one person).</summary>
     public void Flush()

@@ -13,7 +13,7 @@ namespace FaceNetML.Recognition;
 /// </summary>
 /// <remarks>Keys are the sidecar's face row ids. Searches are thread-safe; writes are not (one writer per process;
 /// SQLite serialises writers across processes).</remarks>
-public sealed class USearchFaceIndex : IFaceIndex
+public sealed partial class USearchFaceIndex : IFaceIndex
 {
     /// <summary>HNSW graph degree and construction/search beam widths. The search width is set again after every open
     /// (a USearch file does not keep it): 64 gave recall@1 0.987 at 100k here, 128 is the default.</summary>
