@@ -6,7 +6,7 @@
     $("status").textContent = `model ${h.model}, ${h.people} enrolled`;
     const warning = $("gallery-warning");
     if (h.gallery && !h.gallery.persistent) {
-      warning.textContent = "This server keeps its gallery in memory: enrolled people vanish when it restarts (start it with a data folder to keep them).";
+      warning.textContent = "This server keeps its gallery in memory: enrolled people vanish when it restarts (serve with a data folder, --data, to keep them).";
       warning.hidden = false;
     }
   } catch { $("status").textContent = "server unreachable"; }

@@ -44,6 +44,7 @@ async function refreshPeople() {
   }
   const merge = $("merge-into");
   merge.replaceChildren(...r.people.filter((p) => p.name !== chosenPerson).map((p) => new Option(p.name, p.name)));
+  $("merge").hidden = merge.options.length === 0; // nobody to merge into
   if (chosenPerson && !r.people.some((p) => p.name === chosenPerson)) closePerson();
 }
 

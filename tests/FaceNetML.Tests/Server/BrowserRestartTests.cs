@@ -5,8 +5,8 @@ using Microsoft.Playwright;
 namespace FaceNetML.Tests.Server;
 
 /// <summary>
-/// People enrolled from the page outlive the server: a real <c>facenetml serve</c> process with a gallery file is
-/// stopped and started again, and the People tab still shows the person with their face thumbnails.
+/// People enrolled from the page outlive the server: a real <c>facenetml serve</c> process with a data folder (the
+/// gallery and the faces' thumbnails) is stopped and started again, and the People tab still shows the person with their face thumbnails.
 /// </summary>
 [TestClass]
 public sealed class BrowserRestartTests
@@ -19,9 +19,9 @@ public sealed class BrowserRestartTests
 
         private ServeProcess(Process process, Uri address) => (_process, Address) = (process, address);
 
-        public static async Task<ServeProcess> StartAsync(string gallery)
+        public static async Task<ServeProcess> StartAsync(string data)
         {
-            var process = Process.Start(CliRunner.StartInfo("serve", "--port", "0", "--slots", "1", "--gallery", gallery))!;
+            var process = Process.Start(CliRunner.StartInfo("serve", "--port", "0", "--slots", "1", "--data", data))!;
             _ = process.StandardOutput.ReadToEndAsync();
             var line = await process.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
             if (line is null || !line.StartsWith("listening on http://", StringComparison.Ordinal))
@@ -57,8 +57,8 @@ public sealed class BrowserRestartTests
     [TestMethod]
     public async Task PeopleEnrolledFromThePageAreStillThereAfterARestart()
     {
-        var gallery = Path.Combine(TestData.TempDir("restart"), "people.json");
-        using (var server = await ServeProcess.StartAsync(gallery))
+        var data = TestData.TempDir("restart");
+        using (var server = await ServeProcess.StartAsync(data))
         {
             await using var browser = await BrowserSession.OpenAsync(server.Address);
             var page = browser.Page;
@@ -68,11 +68,11 @@ public sealed class BrowserRestartTests
             await page.ClickAsync("#enrol-run");
             await Assertions.Expect(page.Locator("#person-faces li")).ToHaveCountAsync(2);
             await AssertThumbnailsLoad(page, "#person-faces img");
-            // A gallery on disk: no warning about people vanishing.
+            // A gallery in the data folder: no warning about people vanishing.
             await Assertions.Expect(page.Locator("#gallery-warning")).ToBeHiddenAsync();
         }
 
-        using (var server = await ServeProcess.StartAsync(gallery))
+        using (var server = await ServeProcess.StartAsync(data))
         {
             await using var browser = await BrowserSession.OpenAsync(server.Address);
             var page = browser.Page;
