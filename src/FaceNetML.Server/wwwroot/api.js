@@ -48,4 +48,14 @@ async function api(method, path, body) {
   return answer;
 }
 
+// Loads an image of the API (a face thumbnail) with the key into an <img>: a plain src could not send the key.
+async function showApiImage(img, path) {
+  const headers = keyInput.value ? { "X-API-Key": keyInput.value } : {};
+  try {
+    const response = await fetch(path, { headers });
+    if (!response.ok) return;
+    img.src = URL.createObjectURL(await response.blob());
+  } catch { /* the alt text stays */ }
+}
+
 const personPath = (name) => `/v1/people/${encodeURIComponent(name)}`;

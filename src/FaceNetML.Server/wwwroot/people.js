@@ -11,8 +11,8 @@ function thumbnail(url, alt) {
     return none;
   }
   const img = document.createElement("img");
-  img.src = url;
   img.alt = alt;
+  showApiImage(img, url);
   img.width = img.height = 112;
   return img;
 }

@@ -147,9 +147,8 @@ public sealed class BrowserPageTests
         var faces = page.Locator("#person-faces li");
         await Assertions.Expect(faces).ToHaveCountAsync(2);
         await Assertions.Expect(faces.Nth(0)).ToContainTextAsync("obama.jpg");
-        foreach (var img in await page.Locator("#person-faces img").AllAsync())
-            Assert.IsTrue(await img.EvaluateAsync<bool>("i => i.complete && i.naturalWidth > 0"), "a face thumbnail did not load");
-        Assert.IsTrue(await page.Locator("#people img").First.EvaluateAsync<bool>("i => i.complete && i.naturalWidth > 0"), "the grid thumbnail did not load");
+        await BrowserRestartTests.AssertThumbnailsLoad(page, "#person-faces img");
+        await BrowserRestartTests.AssertThumbnailsLoad(page, "#people img");
 
         // Remove a face, rename the person.
         await faces.Nth(1).GetByRole(AriaRole.Button).ClickAsync();
@@ -173,5 +172,31 @@ public sealed class BrowserPageTests
         await faces.Nth(0).GetByRole(AriaRole.Button).ClickAsync();
         await Assertions.Expect(page.Locator("#person")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#people")).ToContainTextAsync("nobody enrolled yet");
+    }
+
+    [TestMethod]
+    public async Task ThePageSendsTheApiKeyForCallsAndThumbnails()
+    {
+        await using var server = await ServerHost.StartAsync(new FaceNetML.Server.FaceServerOptions { ApiKey = "k-page" });
+        using (var http = ServerHost.Client(server))
+        {
+            http.DefaultRequestHeaders.Add("X-API-Key", "k-page");
+            var enrolled = await http.PostAsync("/v1/people/Barack%20Obama", ServerHost.Form(ServerHost.Photo("image", "obama.jpg")));
+            Assert.AreEqual(200, (int)enrolled.StatusCode, await enrolled.Content.ReadAsStringAsync());
+        }
+        await using var browser = await BrowserSession.OpenAsync(server.Address);
+        var page = browser.Page;
+        // Without the key the people list is refused, in one line.
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("401: missing API key");
+        await page.FillAsync("#api-key", "k-page");
+        await page.Locator("#api-key").DispatchEventAsync("change");
+        await browser.TabAsync("People");
+        await Assertions.Expect(page.Locator("#people")).ToContainTextAsync("Barack Obama (1 face)");
+        await Assertions.Expect(page.Locator("#error")).ToBeHiddenAsync();
+        await BrowserRestartTests.AssertThumbnailsLoad(page, "#people img");
+        // The key is kept for this browser tab only.
+        Assert.AreEqual("k-page", await page.EvaluateAsync<string>("() => sessionStorage.getItem('facenetml-key')"));
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#api-key")).ToHaveValueAsync("k-page");
     }
 }

@@ -41,18 +41,9 @@ public sealed class BrowserRestartTests
         }
     }
 
-    private static async Task AssertThumbnailsLoad(IPage page, string selector)
-    {
-        var images = await page.Locator(selector).AllAsync();
-        Assert.IsTrue(images.Count > 0, $"no thumbnail in {selector}");
-        foreach (var img in images)
-        {
-            await Assertions.Expect(img).ToBeVisibleAsync();
-            var loaded = await img.EvaluateAsync<bool>(
-                "i => i.complete ? i.naturalWidth > 0 : new Promise(r => { i.onload = () => r(i.naturalWidth > 0); i.onerror = () => r(false); })");
-            Assert.IsTrue(loaded, $"a thumbnail in {selector} did not load");
-        }
-    }
+    /// <summary>Waits until every image of <paramref name="selector"/> has loaded a real picture (at least one image).</summary>
+    internal static Task AssertThumbnailsLoad(IPage page, string selector) =>
+        page.WaitForFunctionAsync("s => { const all = [...document.querySelectorAll(s)]; return all.length > 0 && all.every(i => i.complete && i.naturalWidth > 0); }", selector);
 
     [TestMethod]
     public async Task PeopleEnrolledFromThePageAreStillThereAfterARestart()
