@@ -54,6 +54,7 @@ async function showApiImage(img, path) {
   try {
     const response = await fetch(path, { headers });
     if (!response.ok) return;
+    img.onload = () => URL.revokeObjectURL(img.src);
     img.src = URL.createObjectURL(await response.blob());
   } catch { /* the alt text stays */ }
 }

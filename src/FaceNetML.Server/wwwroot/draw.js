@@ -3,7 +3,7 @@
 function loadImage(blob) {
   return new Promise((resolve, reject) => {
     const img = new Image();
-    img.onload = () => resolve(img);
+    img.onload = () => { URL.revokeObjectURL(img.src); resolve(img); };
     img.onerror = () => reject(new Error(`${blob.name || "the image"}: the browser cannot show this image`));
     img.src = URL.createObjectURL(blob);
   });

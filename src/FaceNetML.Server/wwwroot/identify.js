@@ -27,6 +27,8 @@ async function identify(image) {
     label: f.person ? `${f.person} ${percent(f.confidence)}` : "unknown",
   }));
   draw($("identify-canvas"), await loadImage(image), boxes);
+  $("identify-canvas").setAttribute("aria-label", r.faces.length === 0 ? "the photo, no face found"
+    : `the photo with ${r.faces.length} face${r.faces.length === 1 ? "" : "s"} boxed: ${boxes.map((b) => b.label).join(", ")}`);
   if (r.faces.length === 0) {
     const li = document.createElement("li");
     li.textContent = "no face found";

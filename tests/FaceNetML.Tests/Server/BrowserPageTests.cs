@@ -87,6 +87,8 @@ public sealed class BrowserPageTests
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         var faces = (await ShownJson(page, "identify-json")).GetProperty("faces").EnumerateArray().ToList();
         Assert.AreEqual(2, faces.Count);
+        // The canvas's text alternative names what is drawn.
+        await Assertions.Expect(page.Locator("#identify-canvas")).ToHaveAttributeAsync("aria-label", "the photo with 2 faces boxed: unknown, unknown");
         for (int i = 0; i < 2; i++)
         {
             // Nobody is enrolled: both faces are unknown, each with its distance line and an enrol button.
