@@ -95,7 +95,7 @@ public sealed class FaceServer : IAsyncDisposable
                 await ErrorResponses.Write(s.HttpContext, r.StatusCode, r.StatusCode switch
                 {
                     404 => $"no such endpoint: {s.HttpContext.Request.Method} {s.HttpContext.Request.Path}",
-                    415 => $"expected a multipart/form-data body with image files, got {(string.IsNullOrEmpty(s.HttpContext.Request.ContentType) ? "no content type" : s.HttpContext.Request.ContentType)}",
+                    415 => $"expected {ExpectedBody(s.HttpContext.Request)}, got {(string.IsNullOrEmpty(s.HttpContext.Request.ContentType) ? "no content type" : s.HttpContext.Request.ContentType)}",
                     405 => $"method {s.HttpContext.Request.Method} not allowed on {s.HttpContext.Request.Path}",
                     _ => $"HTTP {r.StatusCode}",
                 });
@@ -123,6 +123,11 @@ public sealed class FaceServer : IAsyncDisposable
             PeopleEndpoints.Map(e, service);
         });
     }
+
+    /// <summary>What a request's body should be: JSON for a person's rename and merge, else a form with image files.</summary>
+    private static string ExpectedBody(HttpRequest request) =>
+        request.Path.Value is { } p && (p.EndsWith("/rename", StringComparison.Ordinal) || p.EndsWith("/merge", StringComparison.Ordinal))
+            ? "an application/json body" : "a multipart/form-data body with image files";
 
     public Task StartAsync(CancellationToken cancel = default) => _app.StartAsync(cancel);
 

@@ -38,7 +38,7 @@ public static class PeopleEndpoints
             var jpeg = FileThumbnailStore.IsFaceId(id) ? gallery.Read(_ => gallery.Thumbnails.Get(name, id)) : null;
             return jpeg is null ? throw new ApiException(StatusCodes.Status404NotFound, $"{name}: no thumbnail of face {id}") : Results.Bytes(jpeg, "image/jpeg");
         }).WithSummary("The JPEG crop (about 112 px) of one face, made at enrolment")
-            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/jpeg")
             .ProducesErrors([StatusCodes.Status400BadRequest, .. Answers.RequestErrors, StatusCodes.Status404NotFound]);
         app.MapPost("/v1/people/{name}", (HttpContext c, string name) => Enrol(c, service, name))
             .WithSummary("Enrol a person (or add photos to them) from one or more 'image' files; optional 'box' = \"x,y,w,h\" picks the face")

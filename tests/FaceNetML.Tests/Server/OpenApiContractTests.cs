@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -32,6 +33,16 @@ public sealed class OpenApiContractTests
         [("/v1/people", "get")] = typeof(PeopleAnswer),
         [("/v1/people/{name}", "post")] = typeof(EnrolAnswer),
         [("/v1/people/{name}", "delete")] = typeof(PersonRemovedAnswer),
+        [("/v1/people/{name}", "get")] = typeof(PersonAnswer),
+        [("/v1/people/{name}/faces/{id}", "delete")] = typeof(PersonAnswer),
+        [("/v1/people/{name}/rename", "post")] = typeof(PersonAnswer),
+        [("/v1/people/{name}/merge", "post")] = typeof(PersonAnswer),
+    };
+
+    /// <summary>Endpoints whose 200 answer is an image, not JSON.</summary>
+    private static readonly Dictionary<(string Path, string Method), string> Images = new()
+    {
+        [("/v1/people/{name}/faces/{id}/thumbnail", "get")] = "image/jpeg",
     };
 
     private sealed class Factory(FaceService service) : WebApplicationFactory<OpenApiContractTests>
@@ -104,15 +115,20 @@ public sealed class OpenApiContractTests
             {
                 operations.Add((path.Name, operation.Name));
                 var responses = operation.Value.GetProperty("responses");
-                Assert.IsTrue(Answers.TryGetValue((path.Name, operation.Name), out var answer),
-                    $"{operation.Name} {path.Name} is in the document but not in this test's table of answers");
-                Assert.AreEqual(SchemaPrefix + answer.Name, JsonRef(responses, "200"), $"{operation.Name} {path.Name}: the 200 answer");
+                if (Images.TryGetValue((path.Name, operation.Name), out var mediaType))
+                    Assert.IsTrue(responses.GetProperty("200").GetProperty("content").TryGetProperty(mediaType, out _), $"{operation.Name} {path.Name}: the 200 answer is {mediaType}");
+                else
+                {
+                    Assert.IsTrue(Answers.TryGetValue((path.Name, operation.Name), out var answer),
+                        $"{operation.Name} {path.Name} is in the document but not in this test's table of answers");
+                    Assert.AreEqual(SchemaPrefix + answer.Name, JsonRef(responses, "200"), $"{operation.Name} {path.Name}: the 200 answer");
+                }
                 foreach (var response in responses.EnumerateObject().Where(r => r.Name != "200"))
                     Assert.AreEqual(SchemaPrefix + nameof(ErrorAnswer), JsonRef(responses, response.Name), $"{operation.Name} {path.Name}: the {response.Name} answer");
                 if (path.Name.StartsWith("/v1/", StringComparison.Ordinal))
                     Assert.IsTrue(responses.TryGetProperty("401", out _), $"{operation.Name} {path.Name}: declares the 401 of a missing API key");
             }
-        CollectionAssert.AreEquivalent(Answers.Keys.ToList(), operations, "the endpoints of the document");
+        CollectionAssert.AreEquivalent(Answers.Keys.Concat(Images.Keys).ToList(), operations, "the endpoints of the document");
     }
 
     /// <summary>The schema reference of a response's JSON body, or a line saying what is there instead.</summary>
@@ -133,7 +149,7 @@ public sealed class OpenApiContractTests
                     AssertFits(example, schema.Value, $"example of {schema.Name}");
                     examples++;
                 }
-        Assert.AreEqual(Answers.Count + 1, examples, "one example per answer and one for the error");
+        Assert.AreEqual(Answers.Values.Distinct().Count() + 1, examples, "one example per answer and one for the error");
     }
 
     [TestMethod]
@@ -169,12 +185,26 @@ public sealed class OpenApiContractTests
         await Check(HttpMethod.Post, "/v1/people/Barack%20Obama", "/v1/people/{name}", ServerHost.Form(ServerHost.Photo("image", "obama.jpg"), blank), 200);
         await Check(HttpMethod.Post, "/v1/people/Joe%20Biden", "/v1/people/{name}", ServerHost.Form(ServerHost.Photo("image", "biden.jpg")), 200);
         await Check(HttpMethod.Get, "/v1/people", "/v1/people", null, 200);
+        await Check(HttpMethod.Get, "/v1/people/Barack%20Obama", "/v1/people/{name}", null, 200);
+        await Check(HttpMethod.Get, "/v1/people/Nobody", "/v1/people/{name}", null, 404);
+        await Check(HttpMethod.Post, "/v1/people/Barack%20Obama/rename", "/v1/people/{name}/rename", JsonContent.Create(new { to = "Joe Biden" }), 409);
+        await Check(HttpMethod.Post, "/v1/people/Barack%20Obama/rename", "/v1/people/{name}/rename", JsonContent.Create(new { to = "Obama" }), 200);
+        await Check(HttpMethod.Post, "/v1/people/Obama/merge", "/v1/people/{name}/merge", JsonContent.Create(new { into = "Nobody" }), 404);
+        await Check(HttpMethod.Post, "/v1/people/Obama/merge", "/v1/people/{name}/merge", new StringContent("into"), 415);
+        await Check(HttpMethod.Delete, "/v1/people/Obama/faces/0123456789abcdef", "/v1/people/{name}/faces/{id}", null, 404);
+        var (_, obama) = await ServerHost.Read(await http.GetAsync("/v1/people/Obama"));
+        var face = obama.GetProperty("faces")[0];
+        var thumbnail = await http.GetAsync(face.GetProperty("thumbnail").GetString());
+        Assert.AreEqual("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);
+        seen.Add(("/v1/people/{name}/faces/{id}/thumbnail", "get"));
+        await Check(HttpMethod.Post, "/v1/people/Obama/merge", "/v1/people/{name}/merge", JsonContent.Create(new { into = "Joe Biden" }), 200);
+        await Check(HttpMethod.Delete, $"/v1/people/Joe%20Biden/faces/{face.GetProperty("id").GetString()}", "/v1/people/{name}/faces/{id}", null, 200);
         // Two people enrolled: named faces (no reason) and an unknown one (with its reason).
         await Check(HttpMethod.Post, "/v1/identify", "/v1/identify", ServerHost.Form(twoPeople), 200);
         await Check(HttpMethod.Post, "/v1/identify", "/v1/identify", ServerHost.Form(ServerHost.Photo("image", "lin-manuel-miranda.png")), 200);
         await Check(HttpMethod.Delete, "/v1/people/Joe%20Biden", "/v1/people/{name}", null, 200);
         await Check(HttpMethod.Delete, "/v1/people/Joe%20Biden", "/v1/people/{name}", null, 404);
-        CollectionAssert.AreEquivalent(Answers.Keys.ToList(), seen.ToList(), "every endpoint was called");
+        CollectionAssert.AreEquivalent(Answers.Keys.Concat(Images.Keys).ToList(), seen.ToList(), "every endpoint was called");
     }
 
     private static JsonElement Resolve(string reference)

@@ -12,7 +12,8 @@ public sealed class ServeCommandTests
     {
         var keyFile = Path.Combine(TestData.TempDir("serve-key"), "key.txt");
         File.WriteAllText(keyFile, "k-123\n");
-        var start = CliRunner.StartInfo("serve", "--port", "0", "--api-key-file", keyFile, "--slots", "1");
+        var data = TestData.TempDir("serve-data");
+        var start = CliRunner.StartInfo("serve", "--port", "0", "--api-key-file", keyFile, "--slots", "1", "--data", data);
         using var process = System.Diagnostics.Process.Start(start)!;
         try
         {
@@ -24,6 +25,11 @@ public sealed class ServeCommandTests
             using var http = new HttpClient { BaseAddress = new Uri(line["listening on ".Length..].Split(' ')[0]) };
             http.DefaultRequestHeaders.Add("X-API-Key", "k-123");
             await ServerHost.AssertHealthy(http);
+            // By default the gallery is the embedded index in the data folder.
+            var (_, health) = await ServerHost.Read(await http.GetAsync("/health"));
+            Assert.AreEqual("hnsw", health.GetProperty("gallery").GetProperty("backend").GetString());
+            Assert.AreEqual(Path.Combine(Path.GetFullPath(data), "gallery.usearch"), health.GetProperty("gallery").GetProperty("location").GetString());
+            Assert.IsTrue(health.GetProperty("gallery").GetProperty("persistent").GetBoolean());
             var (status, body) = await ServerHost.Read(await http.PostAsync("/v1/verify", ServerHost.Form(ServerHost.Photo("a", "obama.jpg"), ServerHost.Photo("b", "biden.jpg"))));
             Assert.AreEqual(200, status, body.ToString());
             Assert.IsFalse(body.GetProperty("same").GetBoolean());
