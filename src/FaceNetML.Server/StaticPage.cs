@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace FaceNetML.Server;
 
-/// <summary>The web page (<c>wwwroot/</c>: index.html, app.css, app.js), embedded in the assembly and served as is.</summary>
+/// <summary>The web page (<c>wwwroot/</c>: index.html, app.css and one script per tab), embedded in the assembly and served as is.</summary>
 public static class StaticPage
 {
     private static readonly Dictionary<string, string> Types = new()
