@@ -102,12 +102,14 @@ internal static class BenchGalleryCommand
                     cores = Environment.ProcessorCount,
                 });
             else
+            {
                 Console.WriteLine($"{r.Backend} ({r.Scalar}) {r.Size} x {r.Dimensions}: recall@1 {r.RecallAt1:F4}, recall@10 {r.RecallAt10:F4}, p50 {r.P50Ms:F3} ms, p99 {r.P99Ms:F3} ms, " +
                     $"enrol {r.EnrolPerSecond:F0}/s, {r.BytesPerFace:F0} bytes/face, build {r.BuildSeconds:F1} s, peak RSS {peakRss / 1048576.0:F0} MiB" +
                     (firstAnswerMs is { } first ? $", first answer after reopening {first:F1} ms" : "") +
                     $" ({r.Queries} real queries; distances same/different real {r.RealSame:F3}/{r.RealDifferent:F3}, synthetic {r.SyntheticSame:F3}/{r.SyntheticDifferent:F3})");
                 foreach (var s in swept)
                     Console.WriteLine($"  ef {s.Ef,4} k {s.K,4}: recall@1 {s.F.RecallAt1:F4}, recall@10 {s.F.RecallAt10:F4}, p50 {s.F.P50Ms:F3} ms, p99 {s.F.P99Ms:F3} ms");
+            }
             return ExitCodes.Success;
         });
         return command;
