@@ -61,9 +61,13 @@ internal static class BenchGalleryCommand
             };
             if (index.Info is not null) throw new BadInputException($"{index.Location}: not empty; the benchmark builds a new gallery");
             GalleryBenchmarkResult r;
+            string? pgVersion = null;
             using (index)
+            {
                 r = GalleryBenchmark.Run(index, kind == "hnsw" ? parse.GetValue(scalar)! : "f32", n, real, pipeline.Model.Name, pipeline.Threshold, rule,
                     log: m => CliContext.Error(m));
+                pgVersion = (index as PgVectorFaceIndex)?.ExtensionVersion;
+            }
             // Reopened read-only as a server would: both files memory-mapped, nothing loaded whole.
             double? firstAnswerMs = null, reopenMs = null;
             var swept = new List<(int Ef, int K, GalleryQueryFigures F)>();
@@ -96,7 +100,7 @@ internal static class BenchGalleryCommand
                     hnsw = kind == "hnsw" ? new { m = hnswOptions.Connectivity ?? HnswOptions.DefaultConnectivity, efAdd = hnswOptions.ExpansionAdd ?? HnswOptions.DefaultExpansionAdd,
                         ef = hnswOptions.ExpansionSearch ?? HnswOptions.DefaultExpansionSearch, k = hnswOptions.Rerank ?? HnswOptions.DefaultRerank, threads } : null,
                     pgvector = kind == "pgvector" ? new { m = pgOptions.M ?? PgVectorOptions.DefaultM, efConstruction = pgOptions.EfConstruction ?? PgVectorOptions.DefaultEfConstruction,
-                        efSearch = pgOptions.EfSearch ?? PgVectorOptions.DefaultEfSearch, k = pgOptions.Rerank ?? PgVectorOptions.DefaultRerank } : null,
+                        efSearch = pgOptions.EfSearch ?? PgVectorOptions.DefaultEfSearch, k = pgOptions.Rerank ?? PgVectorOptions.DefaultRerank, version = pgVersion } : null,
                     sweep = swept.Select(s => new { ef = s.Ef, k = s.K, recallAt1 = CliContext.Round(s.F.RecallAt1), recallAt10 = CliContext.Round(s.F.RecallAt10), p50Ms = CliContext.Round(s.F.P50Ms), p99Ms = CliContext.Round(s.F.P99Ms) }).ToList(),
                     distances = new { realSame = CliContext.Round(r.RealSame), realDifferent = CliContext.Round(r.RealDifferent), syntheticSame = CliContext.Round(r.SyntheticSame), syntheticDifferent = CliContext.Round(r.SyntheticDifferent) },
                     cores = Environment.ProcessorCount,
