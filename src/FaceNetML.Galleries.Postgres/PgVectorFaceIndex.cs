@@ -135,7 +135,14 @@ public sealed class PgVectorFaceIndex : IFaceIndex
     /// <summary>Creates the HNSW index with the gallery's m and ef_construction.</summary>
     private void CreateIndex(NpgsqlConnection c)
     {
-        Exec(c, null, $"CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops) WITH (m = {_options.MOrDefault}, ef_construction = {_options.EfConstructionOrDefault})");
+        try
+        {
+            Exec(c, null, $"CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops) WITH (m = {_options.MOrDefault}, ef_construction = {_options.EfConstructionOrDefault})");
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        {
+            // Another writer created it at the same moment (IF NOT EXISTS does not serialise two creators).
+        }
         _hasIndex = true;
     }
 

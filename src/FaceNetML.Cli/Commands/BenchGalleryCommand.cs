@@ -23,7 +23,7 @@ internal static class BenchGalleryCommand
         var size = new Option<long>("--size") { Description = "Faces in the gallery (real enrolled faces plus synthetic fillers)", Required = true };
         var url = new Option<string?>("--url") { Description = "pgvector: postgres://user@host:port/db?table=NAME (the table is dropped and rebuilt)" };
         var path = new Option<string?>("--path") { Description = "hnsw: the .usearch file to build (default: a temporary file, deleted after)" };
-        var scalar = new Option<string>("--scalar") { Description = "hnsw: vector storage f32, f16 or i8", DefaultValueFactory = _ => "f32" };
+        var scalar = new Option<string>("--scalar") { Description = $"hnsw: graph storage f32, f16 or i8 (default {HnswOptions.DefaultScalar})", DefaultValueFactory = _ => HnswOptions.DefaultScalar };
         scalar.AcceptOnlyFromAmong("f32", "f16", "i8");
         var photos = new Option<string?>("--photos") { Description = "Real faces: one sub-folder per identity (default $FACENETML_DATA/celeba-train)" };
         var identities = new Option<int>("--identities") { Description = "Identities of --photos used (first photo of each is a query, up to 3 more are enrolled)", DefaultValueFactory = _ => 150 };

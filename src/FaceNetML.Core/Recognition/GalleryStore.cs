@@ -114,14 +114,14 @@ public static class GalleryStore
         FaceIndexProviders.For(location)
         ?? (FaceIndexProviders.MissingProviderMessage(location) is { } missing ? throw new NotSupportedException(missing) : null);
 
-    private static (string Path, string Scalar, HnswOptions Options)? HnswPath(string location)
+    private static (string Path, string? Scalar, HnswOptions Options)? HnswPath(string location)
     {
         int q = location.IndexOf(".usearch?", StringComparison.OrdinalIgnoreCase);
         if (q >= 0)
         {
             var path = location[..(q + ".usearch".Length)];
             var query = location[(q + ".usearch?".Length)..];
-            var scalar = "f32";
+            string? scalar = null;
             var options = new HnswOptions();
             foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -132,6 +132,6 @@ public static class GalleryStore
             }
             return (path, scalar, options);
         }
-        return location.EndsWith(".usearch", StringComparison.OrdinalIgnoreCase) ? (location, "f32", new HnswOptions()) : null;
+        return location.EndsWith(".usearch", StringComparison.OrdinalIgnoreCase) ? (location, null, new HnswOptions()) : null;
     }
 }

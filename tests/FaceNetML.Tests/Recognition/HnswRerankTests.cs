@@ -105,9 +105,19 @@ public sealed class HnswRerankTests
         var people = People(500, 7);
         var path = Path.Combine(TestData.TempDir("hnsw-old-gallery"), "g.usearch");
         using (Build(path, people, "f32")) { }
+        // As written before the vector file and the stored tuning: an f32 graph, M 16, and no rows for them in the sidecar.
         File.Delete(path + ".f32");
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}.sqlite;Pooling=false"))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "DELETE FROM meta WHERE key IN ('scalar', 'connectivity', 'expansion_add', 'expansion_search', 'rerank')";
+            Assert.AreEqual(5, cmd.ExecuteNonQuery());
+        }
         using (var g = USearchFaceIndex.Open(path, readOnly: true))
         {
+            Assert.AreEqual("f32", g.Scalar, "a gallery without its storage stored is f32");
+            Assert.AreEqual(16, g.Options.Connectivity);
             Assert.IsTrue(File.Exists(path + ".f32"), "written on first open");
             var top = g.Search(people[42].Faces[0].Embedding, 1);
             Assert.AreEqual("p42", top[0].Person);

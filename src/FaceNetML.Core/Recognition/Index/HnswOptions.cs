@@ -17,6 +17,10 @@ public sealed record HnswOptions(int? Connectivity = null, int? ExpansionAdd = n
 {
     public const int DefaultConnectivity = 16, DefaultExpansionAdd = 96, DefaultExpansionSearch = 128, DefaultRerank = 32;
 
+    /// <summary>Graph storage of a new gallery: i8 (one byte per value) builds and searches faster than f32, and the exact
+    /// re-ranking restores the precision.</summary>
+    public const string DefaultScalar = "i8";
+
     /// <summary>The location options that set these fields (<c>PATH.usearch?m=24&amp;ef=256</c>), and <c>scalar</c>.</summary>
     public const string LocationKeys = "scalar, m, ef_add, ef, rerank";
 

@@ -71,14 +71,15 @@ public sealed class USearchFaceIndex : IFaceIndex
         + (_vectors?.UsedBytes ?? 0);
 
     /// <summary>Opens (or, unless <paramref name="readOnly"/>, creates) the gallery at <paramref name="path"/>.</summary>
-    /// <param name="scalar">Vector storage of a new index: f32, f16 or i8 (an existing index keeps its own).</param>
+    /// <param name="scalar">Vector storage of a new index: f32, f16 or i8 (default <see cref="HnswOptions.DefaultScalar"/>;
+    /// an existing index keeps its own).</param>
     /// <param name="options">Graph degree and build width of a new index (an existing one keeps its own), and search
     /// width and re-rank count of this open (default: the stored ones).</param>
     /// <exception cref="BadInputException">Unreadable sidecar, a sidecar of another kind, a missing read-only gallery, or
     /// an option out of range.</exception>
-    public static USearchFaceIndex Open(string path, bool readOnly, string scalar = "f32", HnswOptions? options = null)
+    public static USearchFaceIndex Open(string path, bool readOnly, string? scalar = null, HnswOptions? options = null)
     {
-        var kind = ParseScalar(scalar);
+        var kind = ParseScalar(scalar ?? HnswOptions.DefaultScalar);
         options = (options ?? new HnswOptions()).Validated();
         var sidecar = path + ".sqlite";
         if (readOnly && !File.Exists(sidecar))
@@ -145,7 +146,8 @@ public sealed class USearchFaceIndex : IFaceIndex
                 throw new BadInputException($"{IndexPath}: gallery sidecar without threshold, dimension or rule");
             _info = new GalleryInfo(model, float.Parse(t, System.Globalization.CultureInfo.InvariantCulture), int.Parse(d, System.Globalization.CultureInfo.InvariantCulture), rule);
         }
-        _scalar = meta.TryGetValue("scalar", out var s) ? ParseScalar(s) : scalar;
+        // Galleries from before the storage was stored are f32.
+        _scalar = meta.TryGetValue("scalar", out var s) ? ParseScalar(s) : _info is null ? scalar : ScalarKind.Float32;
         // Galleries written before these were stored were built with M 16 and ef_add 128.
         int Stored(string key, int? asked, int old, int fresh) => asked
             ?? (meta.TryGetValue(key, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : _info is null ? fresh : old);
