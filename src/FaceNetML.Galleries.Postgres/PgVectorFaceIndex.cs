@@ -137,7 +137,13 @@ public sealed class PgVectorFaceIndex : IFaceIndex
     {
         try
         {
-            Exec(c, null, $"CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops) WITH (m = {_options.MOrDefault}, ef_construction = {_options.EfConstructionOrDefault})");
+            // Building the index of a large table takes minutes: no command timeout, and room for the graph in memory
+            // (pgvector builds far slower once the graph no longer fits into maintenance_work_mem, 64 MB by default).
+            using var cmd = new NpgsqlCommand($"SET maintenance_work_mem = '256MB'; CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops) WITH (m = {_options.MOrDefault}, ef_construction = {_options.EfConstructionOrDefault})", c)
+            {
+                CommandTimeout = 0,
+            };
+            cmd.ExecuteNonQuery();
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
         {
@@ -371,7 +377,7 @@ public sealed class PgVectorFaceIndex : IFaceIndex
             using var c = Connect();
             using var tx = c.BeginTransaction();
             long newPeople = 0, added = 0;
-            using (var batch = new NpgsqlBatch(c, tx))
+            using (var batch = new NpgsqlBatch(c, tx) { Timeout = 0 }) // a large batch into an indexed table may take long
             {
                 var personCommands = new HashSet<NpgsqlBatchCommand>(ReferenceEqualityComparer.Instance);
                 foreach (var (person, faces) in people)
