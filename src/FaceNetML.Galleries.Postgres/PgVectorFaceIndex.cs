@@ -9,8 +9,13 @@ namespace FaceNetML.Recognition;
 /// The PostgreSQL + pgvector backend (any PostgreSQL ≥ 13 with the <c>vector</c> extension): several processes or
 /// machines share one gallery. Tables: <c>T_meta</c> (model, threshold, dimension, rule), <c>T_person</c> (id, unique
 /// name) and <c>T</c> (face rows: person, source, quality, <c>vector(D)</c> embedding, unique per person and source)
-/// with an HNSW index (<c>vector_l2_ops</c>). The enrolment of one person is one transaction, so an interruption never
-/// leaves half a person, and the (person, source) key makes a repeated or concurrent enrolment add no duplicate.
+/// with an HNSW index (<c>vector_l2_ops</c>, explicit <c>m</c> and <c>ef_construction</c>: <see cref="PgVectorOptions"/>).
+/// The enrolment of one person is one transaction, so an interruption never leaves half a person, and the
+/// (person, source) key makes a repeated or concurrent enrolment add no duplicate. A new table gets its HNSW index after
+/// the first bulk load (<see cref="Flush"/>), which builds faster than growing it row by row. A search sets
+/// <c>hnsw.ef_search</c> (and, on pgvector 0.8 or later, <c>hnsw.iterative_scan = relaxed_order</c>), takes the
+/// index's nearest candidates and re-ranks them by exact f32 distance in .NET, the arithmetic of
+/// <see cref="ExactFaceIndex"/>.
 /// </summary>
 /// <remarks>Each operation takes a connection from Npgsql's pool and returns it (add <c>pooling=false</c> to the URL
 /// for servers that accept one connection at a time, such as PGlite's socket server).</remarks>
@@ -21,10 +26,13 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
     private readonly bool _readOnly;
     private GalleryInfo? _info;
     private readonly string _t, _person, _meta;
+    private readonly PgVectorOptions _options;
+    private bool _hasIndex, _iterative;
 
-    private PgVectorFaceIndex(PostgresUrl url, bool readOnly)
+    private PgVectorFaceIndex(PostgresUrl url, bool readOnly, PgVectorOptions? options)
     {
         _url = url;
+        _options = url.Options.Over(options).Validated();
         _readOnly = readOnly;
         _source = Build(url);
         _t = url.Table;
@@ -40,14 +48,20 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
     }
 
     public string Backend => "pgvector";
+
+    /// <summary>The tuning in effect.</summary>
+    public PgVectorOptions Options => _options;
+
+    /// <summary>The server's pgvector version (e.g. <c>0.8.0</c>), or null before the extension exists.</summary>
+    public string? ExtensionVersion { get; private set; }
     public string Location => _url.Display;
     public GalleryInfo? Info => _info;
 
     /// <summary>Opens a gallery table (a missing one is created on the first enrolment unless <paramref name="readOnly"/>).</summary>
     /// <exception cref="BadInputException">Bad URL, unreachable server, a table of another schema, or (read-only) no such table.</exception>
-    public static PgVectorFaceIndex Open(string url, bool readOnly)
+    public static PgVectorFaceIndex Open(string url, bool readOnly, PgVectorOptions? options = null)
     {
-        var index = new PgVectorFaceIndex(PostgresUrl.Parse(url), readOnly);
+        var index = new PgVectorFaceIndex(PostgresUrl.Parse(url), readOnly, options);
         try
         {
             index.Guard(index.Load);
@@ -96,6 +110,46 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
             tx.Commit();
             _counted = true;
         }
+        DetectVersion(c);
+        using (var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1)", c))
+        {
+            cmd.Parameters.AddWithValue(_t + "_hnsw");
+            _hasIndex = (bool)cmd.ExecuteScalar()!;
+        }
+        // A bulk load interrupted before its index was built: build it now (a read-only open searches exactly without it).
+        if (!_hasIndex && !_readOnly)
+        {
+            using var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {_t})", c);
+            if ((bool)any.ExecuteScalar()!) CreateIndex(c);
+        }
+    }
+
+    /// <summary>Reads the vector extension's version; iterative index scans need 0.8 or later.</summary>
+    private void DetectVersion(NpgsqlConnection c)
+    {
+        using var cmd = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'vector'", c);
+        ExtensionVersion = cmd.ExecuteScalar() as string;
+        _iterative = ExtensionVersion is { } v && Version.TryParse(v.Split('-')[0], out var parsed) && parsed >= new Version(0, 8);
+    }
+
+    /// <summary>Creates the HNSW index with the gallery's m and ef_construction.</summary>
+    private void CreateIndex(NpgsqlConnection c)
+    {
+        try
+        {
+            // Building the index of a large table takes minutes: no command timeout, and room for the graph in memory
+            // (pgvector builds far slower once the graph no longer fits into maintenance_work_mem, 64 MB by default).
+            using var cmd = new NpgsqlCommand($"SET maintenance_work_mem = '256MB'; CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops) WITH (m = {_options.MOrDefault}, ef_construction = {_options.EfConstructionOrDefault})", c)
+            {
+                CommandTimeout = 0,
+            };
+            cmd.ExecuteNonQuery();
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        {
+            // Another writer created it at the same moment (IF NOT EXISTS does not serialise two creators).
+        }
+        _hasIndex = true;
     }
 
     private const string PeopleKey = "people", FacesKey = "faces";
@@ -169,7 +223,6 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
                 CREATE TABLE IF NOT EXISTS {_t} (id bigserial PRIMARY KEY, person_id integer NOT NULL REFERENCES {_person}(id) ON DELETE CASCADE,
                     source text NOT NULL, quality real, embedding vector({info.Dimension}) NOT NULL, gray boolean NOT NULL DEFAULT false,
                     UNIQUE (person_id, source));
-                CREATE INDEX IF NOT EXISTS {_t}_hnsw ON {_t} USING hnsw (embedding vector_l2_ops);
                 """);
             foreach (var (k, v) in new[] { ("model", info.Model), ("threshold", info.Threshold.ToString("R", CultureInfo.InvariantCulture)),
                          ("dimension", info.Dimension.ToString(CultureInfo.InvariantCulture)), ("rule", info.RuleJson), (PeopleKey, "0"), (FacesKey, "0") })
@@ -207,19 +260,29 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
     public IReadOnlyList<FaceMatch> Search(ReadOnlySpan<float> query, int k)
     {
         if (_info is null || k <= 0) return [];
-        var q = new Vector(query.ToArray());
+        var exact = query.ToArray();
+        var q = new Vector(exact);
+        int candidates = Math.Min(1000, Math.Max(k, _options.RerankOrDefault));
         return Guard(() =>
         {
+            if (!_hasIndex && !_readOnly) Flush();
             using var c = Connect();
             using var tx = c.BeginTransaction();
-            Exec(c, tx, $"SET LOCAL hnsw.ef_search = {Math.Max(64, Math.Min(k, 1000))}");
-            using var cmd = new NpgsqlCommand($"SELECT p.name, f.embedding <-> $1 FROM {_t} f JOIN {_person} p ON p.id = f.person_id ORDER BY f.embedding <-> $1 LIMIT $2", c, tx);
+            Exec(c, tx, $"SET LOCAL hnsw.ef_search = {Math.Max(_options.EfSearchOrDefault, candidates)}"
+                + (_iterative ? "; SET LOCAL hnsw.iterative_scan = relaxed_order" : ""));
+            // The index's candidates (iterative scans may return them slightly out of order), then their exact distances.
+            using var cmd = new NpgsqlCommand($"""
+                SELECT p.name, c.embedding FROM (SELECT person_id, embedding FROM {_t} ORDER BY embedding <-> $1 LIMIT $2) c
+                JOIN {_person} p ON p.id = c.person_id
+                """, c, tx);
             cmd.Parameters.AddWithValue(q);
-            cmd.Parameters.AddWithValue(k);
-            var result = new List<FaceMatch>(k);
+            cmd.Parameters.AddWithValue(candidates);
+            var scored = new List<(float D, string Name)>(candidates);
             using (var r = cmd.ExecuteReader())
-                while (r.Read()) result.Add(new FaceMatch(r.GetString(0), (float)r.GetDouble(1)));
-            return (IReadOnlyList<FaceMatch>)result;
+                while (r.Read())
+                    scored.Add((Verification.EmbeddingDistance.SquaredEuclidean(r.GetFieldValue<Vector>(1).Memory.Span, exact), r.GetString(0)));
+            scored.Sort((a, b) => a.D.CompareTo(b.D));
+            return (IReadOnlyList<FaceMatch>)[.. scored.Take(k).Select(s => new FaceMatch(s.Name, MathF.Sqrt(s.D)))];
         });
     }
 
@@ -298,6 +361,54 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
         });
     }
 
+    /// <summary>Bulk loading: each call is one transaction and one round trip for all its persons (a person still
+    /// lands whole or not at all). A new table gets its HNSW index at <see cref="Flush"/>, after the rows.</summary>
+    public long AddPeople(IReadOnlyList<(string Person, IReadOnlyList<EnrolledFace> Faces)> people)
+    {
+        if (_readOnly) throw new InvalidOperationException($"{Location}: opened read-only");
+        if (_info is null) throw new InvalidOperationException($"{Location}: initialise the gallery before adding faces");
+        foreach (var (_, faces) in people)
+            foreach (var f in faces)
+                if (f.Embedding.Length != _info.Dimension)
+                    throw new ArgumentException($"embedding has {f.Embedding.Length} values; the gallery's have {_info.Dimension}");
+        if (people.All(p => p.Faces.Count == 0)) return 0;
+        return Guard(() =>
+        {
+            using var c = Connect();
+            using var tx = c.BeginTransaction();
+            long newPeople = 0, added = 0;
+            using (var batch = new NpgsqlBatch(c, tx) { Timeout = 0 }) // a large batch into an indexed table may take long
+            {
+                var personCommands = new HashSet<NpgsqlBatchCommand>(ReferenceEqualityComparer.Instance);
+                foreach (var (person, faces) in people)
+                {
+                    if (faces.Count == 0) continue;
+                    var p = new NpgsqlBatchCommand($"INSERT INTO {_person} (name) VALUES ($1) ON CONFLICT (name) DO NOTHING");
+                    p.Parameters.Add(new NpgsqlParameter { Value = person });
+                    batch.BatchCommands.Add(p);
+                    personCommands.Add(p);
+                    foreach (var f in faces)
+                    {
+                        var cmd = new NpgsqlBatchCommand($"INSERT INTO {_t} (person_id, source, quality, embedding, gray) SELECT id, $2, $3, $4, $5 FROM {_person} WHERE name = $1 ON CONFLICT (person_id, source) DO NOTHING");
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = person });
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = f.Source });
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real });
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = new Vector(f.Embedding) });
+                        cmd.Parameters.Add(new NpgsqlParameter { Value = f.Gray });
+                        batch.BatchCommands.Add(cmd);
+                    }
+                }
+                batch.ExecuteNonQuery();
+                foreach (var bc in batch.BatchCommands)
+                    if (personCommands.Contains(bc)) newPeople += bc.RecordsAffected;
+                    else added += bc.RecordsAffected;
+            }
+            if (_counted) AddToCounts(c, tx, newPeople, added);
+            tx.Commit();
+            return added;
+        });
+    }
+
     public bool Remove(string person)
     {
         if (_readOnly) throw new InvalidOperationException($"{Location}: opened read-only");
@@ -337,7 +448,17 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
         cmd.ExecuteNonQuery();
     }
 
-    public void Flush() { }
+    /// <summary>Builds the HNSW index of a table that has none yet (a new gallery after its first load); every row is
+    /// already committed.</summary>
+    public void Flush()
+    {
+        if (_readOnly || _info is null || _hasIndex) return;
+        Guard(() =>
+        {
+            using var c = Connect();
+            CreateIndex(c);
+        });
+    }
 
     public void Dispose() => _source.Dispose();
 

@@ -4,11 +4,15 @@ namespace FaceNetML.Recognition;
 
 /// <summary>
 /// A gallery in PostgreSQL named by URL: <c>postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE?table=NAME</c>. Other
-/// query parameters are Npgsql connection-string keys (for example <c>pooling=false</c>, <c>timeout=5</c>). The
-/// password may also come from <c>PGPASSWORD</c>.
+/// query parameters are the index tuning (<c>m</c>, <c>ef_construction</c>, <c>ef_search</c>, <c>rerank</c>:
+/// <see cref="PgVectorOptions"/>) or Npgsql connection-string keys (for example <c>pooling=false</c>, <c>timeout=5</c>).
+/// The password may also come from <c>PGPASSWORD</c>.
 /// </summary>
 public sealed record PostgresUrl(string ConnectionString, string Table, string Display)
 {
+    /// <summary>The index tuning given in the URL.</summary>
+    public PgVectorOptions Options { get; init; } = new();
+
     public static bool Looks(string location) =>
         location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
 
@@ -32,12 +36,14 @@ public sealed record PostgresUrl(string ConnectionString, string Table, string D
         if (user.Length > 1) b.Password = Uri.UnescapeDataString(user[1]);
         else if (Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } pw) b.Password = pw;
         string? table = null;
+        var options = new PgVectorOptions();
         foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var kv = pair.Split('=', 2);
             var key = Uri.UnescapeDataString(kv[0]);
             var value = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
             if (key.Equals("table", StringComparison.OrdinalIgnoreCase)) table = value;
+            else if (options.With(key, value) is { } set) options = set;
             else
             {
                 try
@@ -53,7 +59,7 @@ public sealed record PostgresUrl(string ConnectionString, string Table, string D
         table ??= "faces";
         if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[a-z_][a-z0-9_]{0,50}$"))
             throw new BadInputException($"{Redact(url)}: table '{table}' must be lower-case letters, digits and _ (at most 51)");
-        return new PostgresUrl(b.ConnectionString, table, Redact(url));
+        return new PostgresUrl(b.ConnectionString, table, Redact(url)) { Options = options.Validated() };
     }
 
     /// <summary>The URL without its password.</summary>

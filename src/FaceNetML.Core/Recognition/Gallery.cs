@@ -227,7 +227,8 @@ public sealed class Gallery : IDisposable
     /// <inheritdoc cref="GalleryFile.Load"/>
     public static Gallery Load(string path) => GalleryFile.Load(path);
 
-    /// <summary>Makes the backend's changes durable (saves the HNSW file; a no-op in memory and on PostgreSQL).</summary>
+    /// <summary>Makes the backend's changes durable (saves the HNSW and vector files; builds the HNSW index of a newly
+    /// loaded PostgreSQL table; a no-op in memory).</summary>
     public void Flush() => _index.Flush();
 
     /// <summary>Flushes and closes the backend.</summary>

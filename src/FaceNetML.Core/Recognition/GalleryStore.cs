@@ -5,7 +5,8 @@ namespace FaceNetML.Recognition;
 /// <summary>
 /// Opens a gallery from the string users give as <c>--gallery</c>, through one <see cref="IFaceIndex"/> per kind of
 /// location: a JSON gallery file (<see cref="JsonFaceIndex"/>), a <c>.usearch</c> path (embedded HNSW,
-/// <see cref="USearchFaceIndex"/>; <c>PATH.usearch?scalar=i8</c> picks the storage of a new one), or a location served
+/// <see cref="USearchFaceIndex"/>; <c>PATH.usearch?scalar=i8&amp;m=24&amp;ef_add=128&amp;ef=256&amp;rerank=64</c> picks the
+/// storage and graph of a new one and the search of this open: <see cref="HnswOptions"/>), or a location served
 /// by a registered <see cref="IFaceIndexProvider"/> (such as a <c>postgres://user@host:port/db?table=NAME</c> URL with
 /// FaceNetML.Galleries.Postgres). A folder of people (one sub-folder of photos per person) is enrolled in memory. Every
 /// command that takes a gallery opens it here, so opening, adding, removing, saving and counting have one code path.
@@ -20,7 +21,7 @@ public static class GalleryStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         if (Provider(location) is { } provider) return provider.Open(location, readOnly);
-        if (HnswPath(location) is { } h) return USearchFaceIndex.Open(h.Path, readOnly, h.Scalar);
+        if (HnswPath(location) is { } h) return USearchFaceIndex.Open(h.Path, readOnly, h.Scalar, h.Options);
         return JsonFaceIndex.Open(location, readOnly);
     }
 
@@ -113,22 +114,24 @@ public static class GalleryStore
         FaceIndexProviders.For(location)
         ?? (FaceIndexProviders.MissingProviderMessage(location) is { } missing ? throw new NotSupportedException(missing) : null);
 
-    private static (string Path, string Scalar)? HnswPath(string location)
+    private static (string Path, string? Scalar, HnswOptions Options)? HnswPath(string location)
     {
         int q = location.IndexOf(".usearch?", StringComparison.OrdinalIgnoreCase);
         if (q >= 0)
         {
             var path = location[..(q + ".usearch".Length)];
             var query = location[(q + ".usearch?".Length)..];
-            var scalar = "f32";
+            string? scalar = null;
+            var options = new HnswOptions();
             foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
                 var kv = pair.Split('=', 2);
                 if (kv[0] == "scalar" && kv.Length == 2) scalar = kv[1];
-                else throw new BadInputException($"{location}: unknown option '{pair}' (only scalar=f32|f16|i8)");
+                else if (kv.Length == 2 && options.With(kv[0], kv[1]) is { } set) options = set;
+                else throw new BadInputException($"{location}: unknown option '{pair}' (use {HnswOptions.LocationKeys})");
             }
-            return (path, scalar);
+            return (path, scalar, options);
         }
-        return location.EndsWith(".usearch", StringComparison.OrdinalIgnoreCase) ? (location, "f32") : null;
+        return location.EndsWith(".usearch", StringComparison.OrdinalIgnoreCase) ? (location, null, new HnswOptions()) : null;
     }
 }

@@ -30,6 +30,29 @@ public sealed class BenchGalleryCliTests
     }
 
     [TestMethod]
+    public void BenchGallery_HnswSweep_ReportsEachPairAndTheReopenedGallery()
+    {
+        var r = CliRunner.Run("bench", "gallery", "--backend", "hnsw", "--size", "3000", "--identities", "30", "--m", "12", "--ef-add", "64",
+            "--sweep", "16:4,128:32", "--json");
+        Assert.AreEqual(0, r.ExitCode, r.Stderr);
+        var j = r.Json;
+        Assert.IsGreaterThan(0L, j.GetProperty("peakRssBytes").GetInt64());
+        Assert.IsGreaterThanOrEqualTo(j.GetProperty("reopenMs").GetDouble(), j.GetProperty("firstAnswerAfterReopenMs").GetDouble());
+        Assert.AreEqual(12, j.GetProperty("hnsw").GetProperty("m").GetInt32());
+        Assert.AreEqual(64, j.GetProperty("hnsw").GetProperty("efAdd").GetInt32());
+        var sweep = j.GetProperty("sweep").EnumerateArray().ToList();
+        Assert.HasCount(2, sweep);
+        Assert.AreEqual(16, sweep[0].GetProperty("ef").GetInt32());
+        Assert.AreEqual(32, sweep[1].GetProperty("k").GetInt32());
+        Assert.IsGreaterThanOrEqualTo(0.9, sweep[1].GetProperty("recallAt1").GetDouble());
+        Assert.IsGreaterThanOrEqualTo(sweep[0].GetProperty("recallAt10").GetDouble(), sweep[1].GetProperty("recallAt10").GetDouble(), "a wider search finds no fewer");
+
+        var bad = CliRunner.Run("bench", "gallery", "--backend", "hnsw", "--size", "1000", "--sweep", "64-16");
+        Assert.AreEqual(2, bad.ExitCode, bad.Stderr);
+        Assert.AreEqual(1, bad.Stderr.Trim().Split('\n').Length, bad.Stderr);
+    }
+
+    [TestMethod]
     public void BenchGallery_PgvectorWithoutUrl_ExitTwoOneLine()
     {
         var r = CliRunner.Run("bench", "gallery", "--backend", "pgvector", "--size", "1000");

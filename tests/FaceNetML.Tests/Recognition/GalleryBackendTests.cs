@@ -76,6 +76,53 @@ public sealed class GalleryBackendTests
     }
 
     [TestMethod]
+    public void Pgvector_BulkLoadThenSearch_ReRanksToTheExactIndexsDistances()
+    {
+        var random = new Random(21);
+        float[] Unit()
+        {
+            var v = Enumerable.Range(0, 32).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            FaceNetML.Verification.EmbeddingDistance.L2Normalize(v);
+            return v;
+        }
+        var people = Enumerable.Range(0, 600).Select(i => ($"p{i}", (IReadOnlyList<EnrolledFace>)[new EnrolledFace(Unit(), $"p{i}.jpg")])).ToList();
+        using IFaceIndex exact = new ExactFaceIndex();
+        exact.Initialise(new GalleryInfo("m", 1.1f, 32, "{}"));
+        exact.AddPeople(people);
+        using (var pg = PgVectorFaceIndex.Open(_pg.Url("bulk") + "&m=12&ef_construction=48&ef_search=60&rerank=24", readOnly: false))
+        {
+            Assert.AreEqual(new PgVectorOptions(12, 48, 60, 24), pg.Options);
+            pg.Initialise(new GalleryInfo("m", 1.1f, 32, "{}"));
+            foreach (var chunk in people.Chunk(250)) ((IFaceIndex)pg).AddPeople(chunk);
+            Assert.AreEqual(250L, ((IFaceIndex)pg).AddPeople(people.Take(250).Select(p => (p.Item1, (IReadOnlyList<EnrolledFace>)[.. p.Item2, new EnrolledFace(Unit(), p.Item1 + "-2.jpg")])).ToList()),
+                "a repeated bulk load adds only the new faces");
+            pg.Flush();
+            Assert.IsNotNull(pg.ExtensionVersion);
+        }
+        using (var c = _pg.Connect())
+        using (var cmd = new NpgsqlCommand("SELECT indexdef FROM pg_indexes WHERE indexname = 'bulk_hnsw'", c))
+            StringAssert.Contains(cmd.ExecuteScalar() as string, "m='12'");
+        using var read = PgVectorFaceIndex.Open(_pg.Url("bulk"), readOnly: true);
+        Assert.AreEqual(600, read.PersonCount);
+        Assert.AreEqual(850L, read.FaceCount);
+        using var single = new ExactFaceIndex();
+        ((IFaceIndex)single).Initialise(new GalleryInfo("m", 1.1f, 32, "{}"));
+        foreach (var name in read.PersonNames()) single.AddFaces(name, [.. read.Person(name)!.Embeddings.Select((e, i) => new EnrolledFace(e, $"{name}#{i}"))]);
+        int sameTop = 0;
+        for (int q = 0; q < 20; q++)
+        {
+            var query = Unit();
+            var want = single.Search(query, 10);
+            var got = read.Search(query, 10);
+            Assert.HasCount(10, got);
+            for (int i = 0; i < 10; i++)
+                if (got[i].Person == want[i].Person) Assert.AreEqual(want[i].Distance, got[i].Distance, $"query {q}: exact distance, to the bit");
+            if (got[0] == want[0]) sameTop++;
+        }
+        Assert.IsGreaterThanOrEqualTo(19, sameTop);
+    }
+
+    [TestMethod]
     public void Video_TwoPersonClip_NamesTheSamePeopleOnEachBackend()
     {
         using var exact = Gallery.FromFolder(_pipeline, TestData.DataPath("ytf-dev", "gallery"));

@@ -48,4 +48,29 @@ public sealed class GalleryCheckTests
         Assert.IsLessThan(0.5, damaged.Json.GetProperty("recallAt1").GetDouble());
         StringAssert.Contains(damaged.Stderr, "degraded");
     }
+
+    [TestMethod]
+    public void Check_AVectorFileWhoseRowsWereOverwritten_IsCaught()
+    {
+        var path = Path.Combine(TestData.TempDir("gallery-check-vectors"), "g.usearch");
+        var random = new Random(8);
+        using (var g = GalleryStore.OpenWrite(path, "m", 1.1f, 32))
+            for (int p = 0; p < 300; p++)
+                g.AddPerson($"p{p}", [(Unit(random, 32), $"p{p}/0.jpg", false)]);
+        Assert.AreEqual(0, CliRunner.Run("gallery", "check", path, "--sample", "200", "--json").ExitCode);
+
+        // Damage: the rows after the 64-byte header hold other vectors; the header still claims the sidecar's generation.
+        using (var file = new FileStream(path + ".f32", FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = 64 + 32 * 4; // row 1, the first face's key
+            var rows = new byte[300 * 32 * 4];
+            for (int i = 0; i < 300; i++)
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(Unit(random, 32).AsSpan()).CopyTo(rows.AsSpan(i * 128));
+            file.Write(rows);
+        }
+        var damaged = CliRunner.Run("gallery", "check", path, "--sample", "200", "--json");
+        Assert.AreEqual(1, damaged.ExitCode, damaged.Stderr);
+        Assert.IsLessThan(0.5, damaged.Json.GetProperty("recallAt1").GetDouble());
+        StringAssert.Contains(damaged.Stderr, "degraded");
+    }
 }

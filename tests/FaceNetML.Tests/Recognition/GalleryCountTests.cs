@@ -12,7 +12,11 @@ public sealed class GalleryCountTests
     private static PgliteServer _pg = null!;
 
     [ClassInitialize]
-    public static void Init(TestContext _) => _pg = new PgliteServer();
+    public static void Init(TestContext _)
+    {
+        PostgresGalleries.Register();
+        _pg = new PgliteServer();
+    }
 
     [ClassCleanup]
     public static void Cleanup() => _pg?.Dispose();

@@ -90,13 +90,31 @@ internal sealed class HnswGraph : IDisposable
         }
     }
 
-    /// <summary>Grows the graph's capacity to at least <paramref name="capacity"/> vectors (and a slot per core), so
-    /// that adds may run in parallel.</summary>
+    /// <summary>Graph degree (HNSW's M) of this graph (a loaded file's own).</summary>
+    public ulong Connectivity
+    {
+        get
+        {
+            var n = usearch_connectivity(Handle, out var error);
+            Check(error, "usearch_connectivity");
+            return (ulong)n;
+        }
+    }
+
+    /// <summary>Threads that add vectors at once (<see cref="AddParallel"/>); at least 1.</summary>
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Grows the graph's capacity to at least <paramref name="capacity"/> vectors, with a thread slot for each
+    /// of <see cref="Threads"/> adding threads and for each core searching, so that adds may run in parallel.</summary>
     public void Reserve(ulong capacity)
     {
         if (Capacity >= capacity) return;
         usearch_reserve(Handle, (UIntPtr)capacity, out var error);
         Check(error, "usearch_reserve");
+        usearch_change_threads_add(Handle, (UIntPtr)(ulong)Math.Max(1, Threads), out error);
+        Check(error, "usearch_change_threads_add");
+        usearch_change_threads_search(Handle, (UIntPtr)(ulong)Math.Max(Environment.ProcessorCount, Threads), out error);
+        Check(error, "usearch_change_threads_search");
     }
 
     /// <summary>Adds one f32 vector under <paramref name="key"/>, growing the capacity (by doubling) when it is full.
@@ -117,18 +135,25 @@ internal sealed class HnswGraph : IDisposable
         }
     }
 
-    /// <summary>Adds vectors in parallel on every core: reserves their room first.</summary>
+    /// <summary>Adds vectors on <see cref="Threads"/> threads at once: reserves their room first (growing by at least
+    /// half the capacity, so many small batches do not copy the graph's node table each time).</summary>
     public void AddParallel(IReadOnlyList<(long Key, float[] Vector)> rows)
     {
         if (rows.Count == 0) return;
-        Reserve(Size + (ulong)rows.Count + 16);
-        if (rows.Count < 256)
+        ulong need = Size + (ulong)rows.Count + 16, capacity = Capacity;
+        if (need > capacity) Reserve(Math.Max(need, capacity + capacity / 2));
+        if (rows.Count < 256 || Threads <= 1)
         {
             foreach (var (key, v) in rows) AddReserved((ulong)key, v);
             return;
         }
-        Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => AddReserved((ulong)rows[i].Key, rows[i].Vector));
+        // One contiguous share of the rows per thread: one task each, not one per vector.
+        int threads = Math.Min(Threads, rows.Count / 64);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int from = (int)((long)rows.Count * t / threads), to = (int)((long)rows.Count * (t + 1) / threads);
+            for (int i = from; i < to; i++) AddReserved((ulong)rows[i].Key, rows[i].Vector);
+        });
     }
 
     /// <summary>The <paramref name="k"/> approximate nearest keys and their squared L2 distances, nearest first.</summary>
@@ -184,6 +209,9 @@ internal sealed class HnswGraph : IDisposable
     [DllImport(Library)] private static extern UIntPtr usearch_capacity(IntPtr index, out IntPtr error);
     [DllImport(Library)] private static extern UIntPtr usearch_expansion_search(IntPtr index, out IntPtr error);
     [DllImport(Library)] private static extern void usearch_change_expansion_search(IntPtr index, UIntPtr expansion, out IntPtr error);
+    [DllImport(Library)] private static extern UIntPtr usearch_connectivity(IntPtr index, out IntPtr error);
+    [DllImport(Library)] private static extern void usearch_change_threads_add(IntPtr index, UIntPtr threads, out IntPtr error);
+    [DllImport(Library)] private static extern void usearch_change_threads_search(IntPtr index, UIntPtr threads, out IntPtr error);
     [DllImport(Library)] private static extern void usearch_reserve(IntPtr index, UIntPtr capacity, out IntPtr error);
     [DllImport(Library)] private static extern void usearch_add(IntPtr index, ulong key, IntPtr vector, ScalarKind kind, out IntPtr error);
     [DllImport(Library)] private static extern UIntPtr usearch_search(IntPtr index, IntPtr query, ScalarKind kind, UIntPtr count, IntPtr keys, IntPtr distances, out IntPtr error);

@@ -33,7 +33,8 @@ public interface IFaceIndex : IDisposable
     long FaceCount { get; }
 
     /// <summary>The <paramref name="k"/> nearest stored embeddings to a unit <paramref name="query"/>, nearest first
-    /// (fewer when the index holds fewer). Approximate on the HNSW backends, exact on <see cref="ExactFaceIndex"/>.</summary>
+    /// (fewer when the index holds fewer). Exact on <see cref="ExactFaceIndex"/>; the HNSW backends may miss a neighbour
+    /// (their graph picks the candidates) but return the exact f32 distance of each face they return.</summary>
     IReadOnlyList<FaceMatch> Search(ReadOnlySpan<float> query, int k);
 
     /// <summary>A person's stored embeddings and sources, or null when not enrolled.</summary>
@@ -73,7 +74,8 @@ public interface IFaceIndex : IDisposable
     /// False (nothing changes) when either person is not enrolled, or both are the same.</summary>
     bool Merge(string person, string into);
 
-    /// <summary>Makes every change durable (the JSON or HNSW file is saved; database writes are already committed).</summary>
+    /// <summary>Makes every change durable (the JSON file, or the HNSW and vector files, are saved; database writes are
+    /// already committed, and a newly loaded table gets its HNSW index).</summary>
     void Flush();
 
     /// <summary>True when each <see cref="AddFaces"/> and <see cref="Remove"/> is durable by itself (a database

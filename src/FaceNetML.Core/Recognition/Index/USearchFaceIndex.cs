@@ -7,22 +7,25 @@ namespace FaceNetML.Recognition;
 /// <summary>
 /// The embedded HNSW backend: a USearch index file (<c>NAME.usearch</c>, squared-L2 metric, f32, f16 or i8 storage)
 /// beside a SQLite sidecar (<c>NAME.usearch.sqlite</c>) that holds the metadata, the persons, and each face's source,
-/// quality and full-precision embedding. The sidecar is the source of truth: a person's enrolment is one SQLite
-/// transaction, and the HNSW file is a cache of it, rebuilt from the sidecar when it is missing or stale (an
-/// interrupted writer, or two writers). Read-only opens memory-map a fresh index file (USearch <c>view</c>).
+/// quality and full-precision embedding, and a flat file of those embeddings by graph key (<c>NAME.usearch.f32</c>,
+/// <see cref="FaceVectorFile"/>). A search takes <see cref="HnswOptions.Rerank"/> candidates from the graph and
+/// re-ranks them by their exact f32 distance read from the memory-mapped vector file, so the distances returned are
+/// exact whatever the graph's storage. The sidecar is the source of truth: a person's enrolment is one SQLite
+/// transaction, and the HNSW and vector files are caches of it, rebuilt from the sidecar when missing or stale (an
+/// interrupted writer, two writers, or a gallery written before the vector file). Read-only opens memory-map both
+/// files (USearch <c>view</c>), so reopening a large gallery answers without loading it.
 /// </summary>
 /// <remarks>Keys are the sidecar's face row ids. Searches are thread-safe; writes are not (one writer per process;
 /// SQLite serialises writers across processes).</remarks>
 public sealed partial class USearchFaceIndex : IFaceIndex
 {
-    /// <summary>HNSW graph degree and construction/search beam widths. The search width is set again after every open
-    /// (a USearch file does not keep it): 64 gave recall@1 0.987 at 100k here, 128 is the default.</summary>
-    public const ulong Connectivity = 16, ExpansionAdd = 128, ExpansionSearch = 128;
-
     private readonly SqliteConnection _db;
     private readonly bool _readOnly;
     private readonly object _writeLock = new();
     private HnswGraph? _hnsw;
+    private FaceVectorFile? _vectors;
+    private readonly HnswOptions _asked;
+    private int _connectivity, _expansionAdd, _expansionSearch, _rerank;
     private GalleryInfo? _info;
     private ScalarKind _scalar;
     private readonly Dictionary<long, int> _faceOwner = [];
@@ -31,11 +34,12 @@ public sealed partial class USearchFaceIndex : IFaceIndex
     private long _knownGeneration;
     private bool _dirty, _stale;
 
-    private USearchFaceIndex(string path, SqliteConnection db, bool readOnly)
+    private USearchFaceIndex(string path, SqliteConnection db, bool readOnly, HnswOptions options)
     {
         IndexPath = path;
         _db = db;
         _readOnly = readOnly;
+        _asked = options;
     }
 
     public string Backend => "hnsw";
@@ -45,6 +49,13 @@ public sealed partial class USearchFaceIndex : IFaceIndex
     public string IndexPath { get; }
 
     public string SidecarPath => IndexPath + ".sqlite";
+
+    /// <summary>The flat file of full-precision embeddings by graph key, read when re-ranking.</summary>
+    public string VectorPath => IndexPath + ".f32";
+
+    /// <summary>The tuning in effect: the gallery's graph degree and build width, and this open's search width and
+    /// re-rank count.</summary>
+    public HnswOptions Options => new(_connectivity, _expansionAdd, _expansionSearch, _rerank, _asked.Threads ?? Environment.ProcessorCount);
 
     public GalleryInfo? Info => _info;
 
@@ -56,14 +67,20 @@ public sealed partial class USearchFaceIndex : IFaceIndex
 
     public long ApproximateBytes =>
         (File.Exists(IndexPath) && !_dirty ? new FileInfo(IndexPath).Length : (long)(_hnsw?.Size ?? 0) * EstimatedBytesPerVector())
-        + (File.Exists(SidecarPath) ? new FileInfo(SidecarPath).Length : 0);
+        + (File.Exists(SidecarPath) ? new FileInfo(SidecarPath).Length : 0)
+        + (_vectors?.UsedBytes ?? 0);
 
     /// <summary>Opens (or, unless <paramref name="readOnly"/>, creates) the gallery at <paramref name="path"/>.</summary>
-    /// <param name="scalar">Vector storage of a new index: f32, f16 or i8 (an existing index keeps its own).</param>
-    /// <exception cref="BadInputException">Unreadable sidecar, a sidecar of another kind, or a missing read-only gallery.</exception>
-    public static USearchFaceIndex Open(string path, bool readOnly, string scalar = "f32")
+    /// <param name="scalar">Vector storage of a new index: f32, f16 or i8 (default <see cref="HnswOptions.DefaultScalar"/>;
+    /// an existing index keeps its own).</param>
+    /// <param name="options">Graph degree and build width of a new index (an existing one keeps its own), and search
+    /// width and re-rank count of this open (default: the stored ones).</param>
+    /// <exception cref="BadInputException">Unreadable sidecar, a sidecar of another kind, a missing read-only gallery, or
+    /// an option out of range.</exception>
+    public static USearchFaceIndex Open(string path, bool readOnly, string? scalar = null, HnswOptions? options = null)
     {
-        var kind = ParseScalar(scalar);
+        var kind = ParseScalar(scalar ?? HnswOptions.DefaultScalar);
+        options = (options ?? new HnswOptions()).Validated();
         var sidecar = path + ".sqlite";
         if (readOnly && !File.Exists(sidecar))
             throw new BadInputException($"{path}: no such gallery (its sidecar {Path.GetFileName(sidecar)} is missing)");
@@ -77,7 +94,7 @@ public sealed partial class USearchFaceIndex : IFaceIndex
             Pooling = false,
             DefaultTimeout = 60,
         }.ToString());
-        var index = new USearchFaceIndex(path, db, readOnly);
+        var index = new USearchFaceIndex(path, db, readOnly, options);
         try
         {
             db.Open();
@@ -129,7 +146,15 @@ public sealed partial class USearchFaceIndex : IFaceIndex
                 throw new BadInputException($"{IndexPath}: gallery sidecar without threshold, dimension or rule");
             _info = new GalleryInfo(model, float.Parse(t, System.Globalization.CultureInfo.InvariantCulture), int.Parse(d, System.Globalization.CultureInfo.InvariantCulture), rule);
         }
-        _scalar = meta.TryGetValue("scalar", out var s) ? ParseScalar(s) : scalar;
+        // Galleries from before the storage was stored are f32.
+        _scalar = meta.TryGetValue("scalar", out var s) ? ParseScalar(s) : _info is null ? scalar : ScalarKind.Float32;
+        // Galleries written before these were stored were built with M 16 and ef_add 128.
+        int Stored(string key, int? asked, int old, int fresh) => asked
+            ?? (meta.TryGetValue(key, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : _info is null ? fresh : old);
+        _connectivity = _info is null ? _asked.Connectivity ?? HnswOptions.DefaultConnectivity : Stored("connectivity", null, 16, HnswOptions.DefaultConnectivity);
+        _expansionAdd = _info is null ? _asked.ExpansionAdd ?? HnswOptions.DefaultExpansionAdd : Stored("expansion_add", null, 128, HnswOptions.DefaultExpansionAdd);
+        _expansionSearch = Stored("expansion_search", _asked.ExpansionSearch, HnswOptions.DefaultExpansionSearch, HnswOptions.DefaultExpansionSearch);
+        _rerank = Stored("rerank", _asked.Rerank, HnswOptions.DefaultRerank, HnswOptions.DefaultRerank);
         using (var cmd = Command("SELECT id, name FROM person ORDER BY id"))
         using (var r = cmd.ExecuteReader())
             while (r.Read())
@@ -148,24 +173,55 @@ public sealed partial class USearchFaceIndex : IFaceIndex
         if (_info is null) return;
         if (fresh)
         {
-            _hnsw = HnswGraph.Open(IndexPath, view: _readOnly, _info.Dimension, _scalar, Connectivity, ExpansionAdd, ExpansionSearch);
-            if ((long)_hnsw.Size == _faceOwner.Count) return;
+            _hnsw = HnswGraph.Open(IndexPath, view: _readOnly, _info.Dimension, _scalar, (ulong)_connectivity, (ulong)_expansionAdd, (ulong)SearchWidth);
+            if ((long)_hnsw.Size == _faceOwner.Count)
+            {
+                _hnsw.Threads = _asked.Threads ?? Environment.ProcessorCount;
+                _vectors = FaceVectorFile.OpenValid(VectorPath, _info.Dimension, _knownGeneration, _readOnly) ?? WriteVectors(SidecarRows());
+                return;
+            }
             _hnsw.Dispose();
             _hnsw = null;
         }
         Rebuild();
     }
 
-    /// <summary>Rebuilds the HNSW graph from the sidecar's embeddings (both cores).</summary>
+    /// <summary>The graph's search width: the asked one, and at least the re-rank count.</summary>
+    private int SearchWidth => Math.Max(_expansionSearch, _rerank);
+
+    private List<(long Id, float[] E)> SidecarRows()
+    {
+        var rows = new List<(long Id, float[] E)>(_faceOwner.Count);
+        using var cmd = Command("SELECT id, embedding FROM face");
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) rows.Add((r.GetInt64(0), FromBlob((byte[])r[1])));
+        return rows;
+    }
+
+    /// <summary>Writes the vector file from the sidecar's rows (a gallery written before it, or a stale one) and opens
+    /// it. A read-only open writes it too when it can (it is a cache); when it cannot, re-ranking reads the sidecar.</summary>
+    private FaceVectorFile? WriteVectors(List<(long Id, float[] E)> rows)
+    {
+        try
+        {
+            FaceVectorFile.WriteWhole(VectorPath, _info!.Dimension, rows, _knownGeneration);
+            return FaceVectorFile.OpenValid(VectorPath, _info.Dimension, _knownGeneration, _readOnly);
+        }
+        catch (Exception e) when (_readOnly && e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Rebuilds the HNSW graph and the vector file from the sidecar's embeddings (on every core).</summary>
     private void Rebuild()
     {
         _hnsw?.Dispose();
-        _hnsw = NewHnsw(_info!.Dimension, _scalar);
+        _vectors?.Dispose();
+        _hnsw = NewHnsw(_info!.Dimension);
         _hnsw.Reserve((ulong)Math.Max(16, _faceOwner.Count));
-        var rows = new List<(long Id, float[] E)>(_faceOwner.Count);
-        using (var cmd = Command("SELECT id, embedding FROM face"))
-        using (var r = cmd.ExecuteReader())
-            while (r.Read()) rows.Add((r.GetInt64(0), FromBlob((byte[])r[1])));
+        var rows = SidecarRows();
+        _vectors = WriteVectors(rows);
         AddParallel(rows);
         _dirty = true;
     }
@@ -179,7 +235,9 @@ public sealed partial class USearchFaceIndex : IFaceIndex
         if (_info is not null) throw new InvalidOperationException($"{IndexPath}: already initialised");
         using var tx = _db.BeginTransaction();
         foreach (var (k, v) in new[] { ("model", info.Model), ("threshold", info.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-                     ("dimension", info.Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("rule", info.RuleJson), ("scalar", Scalar) })
+                     ("dimension", info.Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("rule", info.RuleJson), ("scalar", Scalar),
+                     ("connectivity", Invariant(_connectivity)), ("expansion_add", Invariant(_expansionAdd)),
+                     ("expansion_search", Invariant(_expansionSearch)), ("rerank", Invariant(_rerank)) })
         {
             using var cmd = Command("INSERT INTO meta VALUES ($k, $v)", tx);
             cmd.Parameters.AddWithValue("$k", k);
@@ -188,7 +246,8 @@ public sealed partial class USearchFaceIndex : IFaceIndex
         }
         tx.Commit();
         _info = info;
-        _hnsw = NewHnsw(info.Dimension, _scalar);
+        _hnsw = NewHnsw(info.Dimension);
+        _vectors = FaceVectorFile.Create(VectorPath, info.Dimension);
         _dirty = true;
     }
 
@@ -196,19 +255,31 @@ public sealed partial class USearchFaceIndex : IFaceIndex
     {
         if (_hnsw is null || k <= 0 || _faceOwner.Count == 0) return [];
         var q = query.ToArray();
-        var (keys, distances) = _hnsw.Search(q, k);
-        int found = keys.Length;
-        if (_scalar != ScalarKind.Float32) return Rerank(q, keys, found);
-        var result = new List<FaceMatch>(found);
-        for (int i = 0; i < found; i++)
-            if (_faceOwner.TryGetValue((long)keys[i], out var owner) && _personName[owner] is { } name)
-                result.Add(new FaceMatch(name, MathF.Sqrt(MathF.Max(0, distances[i]))));
-        return result;
+        var (keys, _) = _hnsw.Search(q, Math.Max(k, _rerank));
+        var result = _vectors is { } vectors ? Rerank(vectors, q, keys) : RerankFromSidecar(q, keys, keys.Length);
+        return result.Count > k ? result[..k] : result;
     }
 
-    /// <summary>f16 and i8 indexes find the candidates; their exact distances (and order) come from the sidecar's
-    /// full-precision embeddings, so the identification evidence does not depend on the storage.</summary>
-    private List<FaceMatch> Rerank(float[] q, ulong[] keys, int found)
+    /// <summary>The graph's candidates by their exact distance (the same arithmetic as <see cref="ExactFaceIndex"/>),
+    /// from the memory-mapped vector file, nearest first; so the order and the distances the identification evidence
+    /// sees do not depend on the graph's storage or search.</summary>
+    private List<FaceMatch> Rerank(FaceVectorFile vectors, float[] q, ulong[] keys)
+    {
+        var scored = new List<(float D, string Name)>(keys.Length);
+        foreach (var key in keys)
+        {
+            if (!_faceOwner.TryGetValue((long)key, out var owner) || _personName[owner] is not { } name) continue;
+            var row = vectors.Row((long)key);
+            if (row.Length != q.Length) continue;
+            scored.Add((Verification.EmbeddingDistance.SquaredEuclidean(row, q), name));
+        }
+        scored.Sort((a, b) => a.D.CompareTo(b.D));
+        return scored.ConvertAll(s => new FaceMatch(s.Name, MathF.Sqrt(s.D)));
+    }
+
+    /// <summary>Re-ranking when the vector file could not be written (a read-only gallery in a read-only folder): the
+    /// candidates' embeddings come from the sidecar.</summary>
+    private List<FaceMatch> RerankFromSidecar(float[] q, ulong[] keys, int found)
     {
         var result = new List<FaceMatch>(found);
         if (found == 0) return result;
@@ -218,7 +289,7 @@ public sealed partial class USearchFaceIndex : IFaceIndex
             using var r = cmd.ExecuteReader();
             while (r.Read())
                 if (_faceOwner.TryGetValue(r.GetInt64(0), out var owner) && _personName[owner] is { } name)
-                    result.Add(new FaceMatch(name, Verification.EmbeddingDistance.Euclidean(FromBlob((byte[])r[1]), q)));
+                    result.Add(new FaceMatch(name, MathF.Sqrt(Verification.EmbeddingDistance.SquaredEuclidean(FromBlob((byte[])r[1]), q))));
         }
         result.Sort((a, b) => a.Distance.CompareTo(b.Distance));
         return result;
@@ -319,6 +390,7 @@ public sealed partial class USearchFaceIndex : IFaceIndex
                 _personName[id] = name;
                 _personId[name] = id;
             }
+            foreach (var (id, embedding) in added) _vectors?.Write(id, embedding);
             for (int i = 0; i < added.Count; i++) _faceOwner[added[i].Id] = addedOwner[i];
             AddParallel(added);
             _dirty = true;
@@ -380,6 +452,7 @@ public sealed partial class USearchFaceIndex : IFaceIndex
             var temp = IndexPath + ".tmp";
             _hnsw.Save(temp);
             File.Move(temp, IndexPath, overwrite: true);
+            _vectors?.Commit(_knownGeneration);
             using var cmd = Command("INSERT INTO meta VALUES ('index_generation', $g) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
             cmd.Parameters.AddWithValue("$g", _knownGeneration.ToString(System.Globalization.CultureInfo.InvariantCulture));
             cmd.ExecuteNonQuery();
@@ -391,6 +464,8 @@ public sealed partial class USearchFaceIndex : IFaceIndex
     {
         _hnsw?.Dispose();
         _hnsw = null;
+        _vectors?.Dispose();
+        _vectors = null;
         _db.Dispose();
     }
 
@@ -399,10 +474,16 @@ public sealed partial class USearchFaceIndex : IFaceIndex
         if (_readOnly) throw new InvalidOperationException($"{IndexPath}: opened read-only");
     }
 
-    private long EstimatedBytesPerVector() => (_info?.Dimension ?? 0) * (_scalar switch { ScalarKind.Float32 => 4, ScalarKind.Float16 => 2, _ => 1 }) + (long)Connectivity * 2 * 4;
+    private long EstimatedBytesPerVector() => (_info?.Dimension ?? 0) * (_scalar switch { ScalarKind.Float32 => 4, ScalarKind.Float16 => 2, _ => 1 }) + (long)_connectivity * 2 * 4;
 
-    private static HnswGraph NewHnsw(int dimension, ScalarKind scalar) =>
-        HnswGraph.Create(dimension, scalar, Connectivity, ExpansionAdd, ExpansionSearch);
+    private HnswGraph NewHnsw(int dimension)
+    {
+        var graph = HnswGraph.Create(dimension, _scalar, (ulong)_connectivity, (ulong)_expansionAdd, (ulong)SearchWidth);
+        graph.Threads = _asked.Threads ?? Environment.ProcessorCount;
+        return graph;
+    }
+
+    private static string Invariant(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static ScalarKind ParseScalar(string s) => s.ToLowerInvariant() switch
     {
