@@ -19,24 +19,7 @@ internal static class CliApp
         // Every command that takes a gallery accepts a postgres:// URL: the CLI ships the PostgreSQL backend.
         PostgresGalleries.Register();
 
-        var root = new RootCommand("facenetml: face detection, embedding, verification and LFW evaluation (FaceNetML)")
-        {
-            CliContext.Json, CliContext.Models, CliContext.MaxMegapixels, CliContext.DetectionMegapixels,
-        };
-        root.Subcommands.Add(DetectCommand.Create());
-        root.Subcommands.Add(EmbedCommand.Create());
-        root.Subcommands.Add(VerifyCommand.Create());
-        root.Subcommands.Add(EvalCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
-        root.Subcommands.Add(ModelsCommand.Create());
-        root.Subcommands.Add(ClusterCommand.Create());
-        root.Subcommands.Add(EnrollCommand.Create());
-        root.Subcommands.Add(GalleryCommand.Create());
-        root.Subcommands.Add(IdentifyCommand.Create());
-        root.Subcommands.Add(IdentifyRuleCommand.Create());
-        root.Subcommands.Add(VideoCommand.Create());
-        root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(ServeCommand.Create());
+        var root = CreateRoot();
 
         // A bare "facenetml" shows what it can do.
         if (args.Length == 0) args = ["--help"];
@@ -80,6 +63,30 @@ internal static class CliApp
             code = ExitCodes.Failure;
         }
         return CliContext.Finish(code, json);
+    }
+
+    /// <summary>The command tree: every command, sub-command and option of <c>facenetml</c> (docs/cli.md lists them).</summary>
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("facenetml: face detection, embedding, verification and LFW evaluation (FaceNetML)")
+        {
+            CliContext.Json, CliContext.Models, CliContext.MaxMegapixels, CliContext.DetectionMegapixels,
+        };
+        root.Subcommands.Add(DetectCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(EnrollCommand.Create());
+        root.Subcommands.Add(GalleryCommand.Create());
+        root.Subcommands.Add(IdentifyCommand.Create());
+        root.Subcommands.Add(IdentifyRuleCommand.Create());
+        root.Subcommands.Add(VideoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        return root;
     }
 
     // A BadInputException, also when a parallel loop wrapped it.

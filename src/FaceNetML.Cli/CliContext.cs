@@ -61,9 +61,11 @@ internal static class CliContext
         MaxDetectionPixels = (long)Math.Max(10_000, parse.GetValue(DetectionMegapixels) * 1e6),
     };
 
-    public static FacePipelineOptions PipelineOptions(ParseResult parse, FaceChoice choice = FaceChoice.Largest, bool fallback = false)
+    /// <summary>Pipeline settings from the common options; the model is <c>--model</c>, else <paramref name="defaultModel"/>
+    /// (such as the model a gallery was built with), else MobileFaceNet.</summary>
+    public static FacePipelineOptions PipelineOptions(ParseResult parse, FaceChoice choice = FaceChoice.Largest, bool fallback = false, string? defaultModel = null)
     {
-        var model = parse.GetValue(Model);
+        var model = parse.GetValue(Model) ?? defaultModel;
         return new FacePipelineOptions
         {
             Store = Store(parse),

@@ -14,7 +14,7 @@ internal static class EnrollCommand
 {
     public static Command Create()
     {
-        var dir = new Argument<string?>("gallery-dir") { Description = "Folder with one sub-folder of photos per person", Arity = ArgumentArity.ZeroOrOne };
+        var dir = new Argument<string?>("gallery-dir") { Description = "Folder of people: one sub-folder of photos per person, or photos named after their people", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string>("--out") { Description = "Gallery to add to (created when missing): a .json file, a .usearch path or a postgres://user@host:port/db?table=NAME URL; one unit per person, photos it already holds are skipped", DefaultValueFactory = _ => "gallery.json", Validators = { OptionValidation.GalleryOutput } };
         var fromVideo = new Option<string?>("--from-video") { Description = "Enrol --person from the longest face track of this clip" };
         var person = new Option<string?>("--person") { Description = "Name of the person enrolled with --from-video" };

@@ -106,7 +106,7 @@ internal static class EvalCommand
     /// <summary><c>facenetml eval identify --gallery DIR --probes DIR</c> (or <c>--from DIR</c>): open-set 1:N figures.</summary>
     private static Command Identify()
     {
-        var gallery = new Option<string?>("--gallery") { Description = "Gallery: one sub-folder of photos per person, a gallery.json, a .usearch path or a postgres:// URL" };
+        var gallery = new Option<string?>("--gallery") { Description = "Gallery: a folder of people (one sub-folder of photos per person, or photos named after their people), a gallery.json, a .usearch path or a postgres:// URL" };
         var probes = new Option<string?>("--probes") { Description = "Probe photos, one sub-folder per person; people not in the gallery are strangers" };
         var from = new Option<string?>("--from") { Description = "Instead of --gallery/--probes: split one LFW-style folder (half the people with enough photos enrolled)" };
         var enrol = new Option<int>("--enroll", "--enrol") { Description = "With --from: photos enrolled per person", DefaultValueFactory = _ => 1 };

@@ -17,7 +17,7 @@ internal static class VideoCommand
     public static Command Create()
     {
         var video = new Argument<string>("video") { Description = "Video file (anything ffmpeg reads)" };
-        var gallery = new Option<string>("--gallery") { Description = "Gallery: a folder with one sub-folder of photos per person, a gallery.json, a .usearch path or a postgres:// URL", Required = true };
+        var gallery = new Option<string>("--gallery") { Description = "Gallery: a folder of people (one sub-folder of photos per person, or photos named after their people), a gallery.json, a .usearch path or a postgres:// URL", Required = true };
         var truth = new Option<string?>("--truth") { Description = "Truth CSV (frame,person,x,y,width,height): report precision, recall, F1" };
         var output = new Option<string?>("--out") { Description = "Write an annotated MP4 (H.264) here" };
         var csv = new Option<string?>("--csv") { Description = "Write detections (frame,person,x,y,width,height,distance) here" };

@@ -19,18 +19,40 @@ public static class GalleryEnrolment
     public const int TinyFace = 40;
 
     /// <summary>
-    /// Builds a gallery from <paramref name="folder"/>: one sub-folder per person (its name is the person's name),
-    /// one or more photos each. The face of each photo is the centred-and-large one (<see cref="FaceSelection.Primary"/>).
+    /// Builds a gallery from <paramref name="folder"/> (see <see cref="GalleryPhotos"/>): one sub-folder per person (its
+    /// name is the person's name) with one or more photos each, or photos named after their people. The face of each
+    /// photo is the centred-and-large one (<see cref="FaceSelection.Primary"/>).
     /// </summary>
-    /// <exception cref="BadInputException">The folder is missing, has no person sub-folders, or no usable photo at all.</exception>
+    /// <exception cref="BadInputException">The folder is missing, has no photos, or no usable photo at all.</exception>
     public static Gallery FromFolder(FacePipeline pipeline, string folder, Action<int, int>? onProgress = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        var photos = PersonPhotos(folder, "gallery folder");
+        var photos = GalleryPhotos(folder);
         var gallery = FromPhotos(pipeline, photos, onProgress, folder);
-        foreach (var person in Directory.GetDirectories(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).Where(n => gallery[n!] is null))
+        foreach (var person in photos.Select(p => p.Person).Distinct(StringComparer.Ordinal).Where(n => gallery[n] is null))
             gallery.Warn($"{person}: no usable photo, not enrolled");
         return gallery;
+    }
+
+    /// <summary>
+    /// The photos of a gallery folder, in ordinal order of person: the photos of each sub-folder belong to the person the
+    /// sub-folder is named after (<c>train/obama/1.jpg</c>), and a photo directly in the folder to the person its file
+    /// is named after, without the extension (<c>known/Barack Obama.jpg</c>). Both may be mixed.
+    /// </summary>
+    /// <exception cref="BadInputException">The folder is missing or holds no photo.</exception>
+    public static List<(string Person, string Path)> GalleryPhotos(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+            throw new BadInputException($"{folder}: gallery folder not found");
+        var named = Directory.GetFiles(folder).Where(ImageDecoder.IsImageFile).Select(f => (Person: Path.GetFileNameWithoutExtension(f), Path: f));
+        var inFolders = Directory.GetDirectories(folder)
+            .SelectMany(d => Directory.GetFiles(d).Where(ImageDecoder.IsImageFile).Select(f => (Person: Path.GetFileName(d)!, Path: f)));
+        var photos = named.Concat(inFolders)
+            .OrderBy(p => p.Person, StringComparer.Ordinal).ThenBy(p => p.Path, StringComparer.Ordinal).ToList();
+        if (photos.Count == 0)
+            throw new BadInputException($"{folder}: no photos found (expected one sub-folder of .jpg/.png photos per person, or photos named after their people)");
+        return photos;
     }
 
     /// <summary>The photos of a folder with one sub-folder per person (its name is the person's name), in ordinal order.</summary>
@@ -75,7 +97,7 @@ public static class GalleryEnrolment
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentOutOfRangeException.ThrowIfLessThan(peoplePerBatch, 1);
-        var byPerson = PersonPhotos(folder, "gallery folder").GroupBy(p => p.Person, StringComparer.Ordinal).ToList();
+        var byPerson = GalleryPhotos(folder).GroupBy(p => p.Person, StringComparer.Ordinal).ToList();
         int total = byPerson.Sum(g => g.Count()), done = 0;
         long added = 0;
         var warnings = new List<string>();

@@ -1,3 +1,4 @@
+using FaceNetML.Imaging;
 using FaceNetML.Pipeline;
 
 namespace FaceNetML.Recognition;
@@ -8,7 +9,8 @@ namespace FaceNetML.Recognition;
 /// <see cref="USearchFaceIndex"/>; <c>PATH.usearch?scalar=i8&amp;m=24&amp;ef_add=128&amp;ef=256&amp;rerank=64</c> picks the
 /// storage and graph of a new one and the search of this open: <see cref="HnswOptions"/>), or a location served
 /// by a registered <see cref="IFaceIndexProvider"/> (such as a <c>postgres://user@host:port/db?table=NAME</c> URL with
-/// FaceNetML.Galleries.Postgres). A folder of people (one sub-folder of photos per person) is enrolled in memory. Every
+/// FaceNetML.Galleries.Postgres). A folder of people (one sub-folder of photos per person, or photos named after their
+/// people) is enrolled in memory. Every
 /// command that takes a gallery opens it here, so opening, adding, removing, saving and counting have one code path.
 /// </summary>
 public static class GalleryStore
@@ -32,15 +34,21 @@ public static class GalleryStore
     public static Gallery OpenRead(string location, FacePipeline? pipeline = null, Action<int, int>? onProgress = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        if (Directory.Exists(location))
+        if (IsPeopleFolder(location))
         {
-            var file = Path.Combine(location, "gallery.json");
-            if (Directory.GetDirectories(location).Length == 0 && File.Exists(file)) return Attach(OpenIndex(file, readOnly: true));
             if (pipeline is null) throw new BadInputException($"{location}: a folder of people needs the face pipeline to be enrolled");
             return GalleryEnrolment.FromFolder(pipeline, location, onProgress);
         }
-        return Attach(OpenIndex(location, readOnly: true));
+        return Attach(OpenIndex(Directory.Exists(location) ? Path.Combine(location, "gallery.json") : location, readOnly: true));
     }
+
+    /// <summary>Whether <see cref="OpenRead"/> enrols <paramref name="location"/> in memory: a folder of people
+    /// (<see cref="GalleryEnrolment.GalleryPhotos"/>), not a stored gallery (a file, a URL, or a folder holding only
+    /// <c>gallery.json</c>), so the model it is embedded with is the caller's choice.</summary>
+    public static bool IsPeopleFolder(string location) =>
+        Directory.Exists(location)
+        && !(Directory.GetDirectories(location).Length == 0 && File.Exists(Path.Combine(location, "gallery.json"))
+             && !Directory.GetFiles(location).Any(ImageDecoder.IsImageFile));
 
     /// <summary>Opens (creating when missing) a gallery to write into. Refuses, before writing anything, a gallery built
     /// with another model or embedding length.</summary>

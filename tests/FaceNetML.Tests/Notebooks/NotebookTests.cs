@@ -18,12 +18,23 @@ namespace FaceNetML.Tests.Notebooks;
 /// assemblies, here this test's output folder), <c>FACENETML_DATA</c> (the shared data) and
 /// <c>FACENETML_NOTEBOOK_QUICK</c> (1 here: small subsets, so the run stays short), and hands the assemblies to the
 /// kernel with <c>CSharpKernel.AddAssemblyReferences</c> (a <c>#r</c> with a computed path).
+/// With <c>FACENETML_NOTEBOOK_SAVE=1</c> the same run writes each cell's outputs back into its notebook, so a reader on
+/// the web sees results: every notebook runs on the full data (quick mode unset) except those in
+/// <see cref="QuickWhenSaved"/>; otherwise the files are only read.
 /// </remarks>
 [TestClass]
 public sealed class NotebookTests
 {
     private static readonly string[] Expected =
         ["01-quickstart.ipynb", "02-lfw-evaluation.ipynb", "03-clustering.ipynb", "04-threshold-training.ipynb", "05-train-fast-facenet.ipynb"];
+
+    /// <summary>Notebooks whose saved outputs come from quick mode: training in full takes about an hour.</summary>
+    private static readonly string[] QuickWhenSaved = ["05-train-fast-facenet.ipynb"];
+
+    /// <summary>Set to 1 to write the outputs of the run back into the notebooks.</summary>
+    public const string SaveVariable = "FACENETML_NOTEBOOK_SAVE";
+
+    private static bool Saving => Environment.GetEnvironmentVariable(SaveVariable) == "1";
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -54,7 +65,7 @@ public sealed class NotebookTests
         {
             ["FACENETML_BIN"] = AppContext.BaseDirectory,
             ["FACENETML_DATA"] = TestData.DataRoot,
-            ["FACENETML_NOTEBOOK_QUICK"] = "1",
+            ["FACENETML_NOTEBOOK_QUICK"] = !Saving || QuickWhenSaved.Contains(name) ? "1" : null,
             ["FACENETML_NOTEBOOK_OUT"] = outDir,
         };
         var saved = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
@@ -62,12 +73,14 @@ public sealed class NotebookTests
         {
             foreach (var (k, v) in environment) Environment.SetEnvironmentVariable(k, v);
             using var kernel = CreateKernel();
+            int executionCount = 0;
             foreach (var (cell, number) in cells)
             {
                 Assert.AreEqual("csharp", cell.KernelName, $"{name} cell {number}: only C# cells are supported");
                 var watch = Stopwatch.StartNew();
                 var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"), TestContext.CancellationToken);
                 TestContext.WriteLine($"--- {name} cell {number} ({watch.Elapsed.TotalSeconds:F1} s)");
+                if (Saving) NotebookOutputs.Replace(cell, result.Events, ++executionCount);
                 foreach (var e in result.Events)
                 {
                     switch (e)
@@ -83,12 +96,25 @@ public sealed class NotebookTests
                     Assert.Fail($"{name} cell {number} ({firstLine}) failed: {failed.Message}{(failed.Exception is { } x ? "\n" + x : "")}");
                 }
             }
+            if (Saving) await File.WriteAllTextAsync(path, Jupyter.Notebook.ToJupyterJson(document), TestContext.CancellationToken);
         }
         finally
         {
             foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v);
             Directory.Delete(outDir, true);
         }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Notebooks))]
+    public async Task Notebook_CarriesSavedOutputs_AndSaysHowTheyWereMade(string name)
+    {
+        var document = Jupyter.Notebook.Parse(await File.ReadAllTextAsync(Path.Combine(NotebooksDir, name), TestContext.CancellationToken), KernelInfos());
+        var code = document.Elements.Where(e => e.KernelName != "markdown").ToList();
+        int withOutput = code.Count(e => e.Outputs.Count > 0);
+        Assert.IsGreaterThanOrEqualTo(code.Count / 2, withOutput, $"{name}: only {withOutput} of {code.Count} code cells carry saved outputs; run the notebooks with {SaveVariable}=1");
+        var first = document.Elements.First(e => e.KernelName == "markdown").Contents;
+        Assert.IsTrue(first.Contains("saved outputs", StringComparison.OrdinalIgnoreCase), $"{name}: the first markdown cell says how the saved outputs were made");
     }
 
     /// <summary>A C# kernel set up as the dotnet-interactive tool sets it up (inside a composite kernel, with its helpers).</summary>

@@ -92,12 +92,21 @@ public sealed class OpenApiContractTests
 
     private static JsonElement Schemas => _document.GetProperty("components").GetProperty("schemas");
 
+    /// <summary>Records only the command line answers with (<c>facenetml detect</c> over several images): the server has
+    /// no such answer, so its document has no schema for them.</summary>
+    private static readonly Type[] CliOnly = [typeof(DetectManyAnswer), typeof(DetectRow)];
+
     [TestMethod]
     public void EveryContractRecordHasASchemaWithItsJsonPropertyNames()
     {
         var records = ContractRecords();
         Assert.IsTrue(records.Count >= 13, $"sanity: the contract records are found ({records.Count})");
-        foreach (var record in records)
+        foreach (var record in CliOnly)
+        {
+            CollectionAssert.Contains(records.ToList(), record, "a record of the command line's answers");
+            Assert.IsFalse(Schemas.TryGetProperty(record.Name, out _), $"{record.Name} is in the server's document: take it off the list of the command line's records");
+        }
+        foreach (var record in records.Except(CliOnly))
         {
             Assert.IsTrue(Schemas.TryGetProperty(record.Name, out var schema), $"no schema {record.Name} in the OpenAPI document");
             var names = new SortedSet<string>(schema.GetProperty("properties").EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
