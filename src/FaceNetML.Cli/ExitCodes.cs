@@ -4,7 +4,7 @@ namespace FaceNetML.Cli;
 internal static class ExitCodes
 {
     public const int Success = 0;
-    /// <summary>An unexpected failure (a bug, or the environment: npm missing, disk full).</summary>
+    /// <summary>An unexpected failure (a bug, or the environment: registry unreachable, disk full).</summary>
     public const int Failure = 1;
     /// <summary>Unusable input: missing or corrupt file, bad arguments.</summary>
     public const int BadInput = 2;
