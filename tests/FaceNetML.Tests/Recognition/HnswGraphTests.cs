@@ -61,4 +61,42 @@ public sealed class HnswGraphTests
         CollectionAssert.DoesNotContain(keys, 5UL);
         Assert.AreEqual(39, keys.Length);
     }
+
+    [TestMethod]
+    public void Quantize_StoresRoundedStepsPerUnit_Clamped()
+    {
+        Span<sbyte> q = stackalloc sbyte[5];
+        HnswGraph.Quantize([0.1f, -0.1f, 0.0019f, 0.9f, -0.9f], q);
+        CollectionAssert.AreEqual(new sbyte[] { 26, -26, 0, 127, -127 }, q.ToArray());
+    }
+
+    [TestMethod]
+    public void Int8Graph_KeepsCloseNeighboursInOrder()
+    {
+        // Two copies of each face, 0.04 and 0.07 away: an i8 graph must still tell the nearer one (USearch's own cast,
+        // about ten levels per component at 192 dimensions, confuses them).
+        const int dimension = 192, people = 400;
+        var bases = RandomUnitVectors(people, dimension, 11);
+        var noise = RandomUnitVectors(2 * people, dimension, 12);
+        using var graph = HnswGraph.Create(dimension, ScalarKind.Int8, 16, 128, 64);
+        var rows = new List<(long, float[])>();
+        for (int i = 0; i < people; i++)
+        {
+            rows.Add((2L * i, Offset(bases[i], noise[2 * i], 0.04f)));
+            rows.Add((2L * i + 1, Offset(bases[i], noise[2 * i + 1], 0.07f)));
+        }
+        graph.AddParallel(rows);
+        int nearerFirst = 0;
+        for (int i = 0; i < people; i++)
+            if (graph.Search(bases[i], 2).Keys[0] == (ulong)(2 * i)) nearerFirst++;
+        Assert.IsTrue(nearerFirst >= people * 97 / 100, $"the nearer copy comes first for {nearerFirst} of {people}");
+    }
+
+    private static float[] Offset(float[] v, float[] direction, float by)
+    {
+        var result = new float[v.Length];
+        for (int i = 0; i < v.Length; i++) result[i] = v[i] + by * direction[i];
+        EmbeddingDistance.L2Normalize(result);
+        return result;
+    }
 }

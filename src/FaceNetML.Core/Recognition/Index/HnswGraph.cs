@@ -14,9 +14,20 @@ namespace FaceNetML.Recognition;
 internal sealed class HnswGraph : IDisposable
 {
     private const string Library = "libusearch_c";
-    private IntPtr _handle;
 
-    private HnswGraph(IntPtr handle) => _handle = handle;
+    /// <summary>
+    /// Steps per unit of an i8 graph: a component x of a unit-length embedding is stored as round(x * 256), clamped to
+    /// ±127 (|x| above ~0.5 is rare in 128-512 dimensions, where a typical component is about 0.05-0.09). USearch's own
+    /// f32-to-i8 cast instead scales each vector to unit length and truncates x * 127, which leaves a 192-dimension
+    /// embedding about ten levels per component: too coarse for its neighbours to stay apart in a large graph. The
+    /// graph only chooses candidates; their distances are re-ranked exactly from f32 vectors.
+    /// </summary>
+    public const float Int8StepsPerUnit = 256f;
+
+    private IntPtr _handle;
+    private readonly ScalarKind _storage;
+
+    private HnswGraph(IntPtr handle, ScalarKind storage) => (_handle, _storage) = (handle, storage);
 
     /// <summary>A new, empty graph.</summary>
     public static HnswGraph Create(int dimension, ScalarKind storage, ulong connectivity, ulong expansionAdd, ulong expansionSearch)
@@ -25,7 +36,7 @@ internal sealed class HnswGraph : IDisposable
         var handle = usearch_init(ref options, out var error);
         Check(error, "usearch_init");
         if (handle == IntPtr.Zero) throw new USearchException("usearch_init returned no index");
-        var graph = new HnswGraph(handle);
+        var graph = new HnswGraph(handle, storage);
         // USearch keeps the search width of the options only for some versions; setting it again is harmless.
         graph.ExpansionSearch = expansionSearch;
         return graph;
@@ -128,12 +139,33 @@ internal sealed class HnswGraph : IDisposable
 
     private unsafe void AddReserved(ulong key, ReadOnlySpan<float> vector)
     {
+        if (_storage == ScalarKind.Int8)
+        {
+            Span<sbyte> q = vector.Length <= 2048 ? stackalloc sbyte[vector.Length] : new sbyte[vector.Length];
+            Quantize(vector, q);
+            fixed (sbyte* v = q)
+            {
+                usearch_add(Handle, key, (IntPtr)v, ScalarKind.Int8, out var error);
+                Check(error, "usearch_add");
+            }
+            return;
+        }
         fixed (float* v = vector)
         {
             usearch_add(Handle, key, (IntPtr)v, ScalarKind.Float32, out var error);
             Check(error, "usearch_add");
         }
     }
+
+    /// <summary>An embedding as the i8 graph stores it (<see cref="Int8StepsPerUnit"/>).</summary>
+    internal static void Quantize(ReadOnlySpan<float> vector, Span<sbyte> into)
+    {
+        for (int i = 0; i < vector.Length; i++)
+            into[i] = (sbyte)Math.Clamp(MathF.Round(vector[i] * Int8StepsPerUnit), -127f, 127f);
+    }
+
+    /// <summary>Vectors a graph gets one at a time before <see cref="AddParallel"/> adds on several threads.</summary>
+    public const ulong SequentialStart = 1024;
 
     /// <summary>Adds vectors on <see cref="Threads"/> threads at once: reserves their room first (growing by at least
     /// half the capacity, so many small batches do not copy the graph's node table each time).</summary>
@@ -142,31 +174,48 @@ internal sealed class HnswGraph : IDisposable
         if (rows.Count == 0) return;
         ulong need = Size + (ulong)rows.Count + 16, capacity = Capacity;
         if (need > capacity) Reserve(Math.Max(need, capacity + capacity / 2));
-        if (rows.Count < 256 || Threads <= 1)
+        // A small graph grows one vector at a time: concurrent adds into a graph of a few nodes can leave a node that no
+        // search reaches.
+        int first = (int)Math.Min((ulong)rows.Count, Size < SequentialStart ? SequentialStart - Size : 0);
+        for (int i = 0; i < first; i++) AddReserved((ulong)rows[i].Key, rows[i].Vector);
+        int rest = rows.Count - first;
+        if (rest < 256 || Threads <= 1)
         {
-            foreach (var (key, v) in rows) AddReserved((ulong)key, v);
+            for (int i = first; i < rows.Count; i++) AddReserved((ulong)rows[i].Key, rows[i].Vector);
             return;
         }
         // One contiguous share of the rows per thread: one task each, not one per vector.
-        int threads = Math.Min(Threads, rows.Count / 64);
+        int threads = Math.Min(Threads, rest / 64);
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
-            int from = (int)((long)rows.Count * t / threads), to = (int)((long)rows.Count * (t + 1) / threads);
+            int from = first + (int)((long)rest * t / threads), to = first + (int)((long)rest * (t + 1) / threads);
             for (int i = from; i < to; i++) AddReserved((ulong)rows[i].Key, rows[i].Vector);
         });
     }
 
-    /// <summary>The <paramref name="k"/> approximate nearest keys and their squared L2 distances, nearest first.</summary>
+    /// <summary>The <paramref name="k"/> approximate nearest keys and their squared L2 distances in the graph's storage
+    /// (an i8 graph's are scaled by <see cref="Int8StepsPerUnit"/> squared), nearest first.</summary>
     public unsafe (ulong[] Keys, float[] SquaredDistances) Search(ReadOnlySpan<float> query, int k)
     {
         var keys = new ulong[k];
         var distances = new float[k];
         nuint found;
-        fixed (float* q = query)
+        IntPtr error;
         fixed (ulong* pk = keys)
         fixed (float* pd = distances)
         {
-            found = usearch_search(Handle, (IntPtr)q, ScalarKind.Float32, (UIntPtr)k, (IntPtr)pk, (IntPtr)pd, out var error);
+            if (_storage == ScalarKind.Int8)
+            {
+                Span<sbyte> quantized = query.Length <= 2048 ? stackalloc sbyte[query.Length] : new sbyte[query.Length];
+                Quantize(query, quantized);
+                fixed (sbyte* q = quantized)
+                    found = usearch_search(Handle, (IntPtr)q, ScalarKind.Int8, (UIntPtr)k, (IntPtr)pk, (IntPtr)pd, out error);
+            }
+            else
+            {
+                fixed (float* q = query)
+                    found = usearch_search(Handle, (IntPtr)q, ScalarKind.Float32, (UIntPtr)k, (IntPtr)pk, (IntPtr)pd, out error);
+            }
             Check(error, "usearch_search");
         }
         int n = (int)found;
