@@ -9,11 +9,21 @@ namespace FaceNetML.Tests.Packaging;
 /// </summary>
 internal static class LocalFeed
 {
+    /// <summary>The platforms the facenetml tool is packed for (its <c>ToolPackageRuntimeIdentifiers</c>).</summary>
+    public static readonly string[] ToolRuntimes = ["linux-x64", "linux-arm64", "osx-arm64", "win-x64"];
+
     public static string Version { get; } = "0.0.0-localtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
 
     private static readonly Lazy<string> Packed = new(() =>
     {
         var dir = TestData.TempDir("packages");
+        // The tool is packed once per platform from that platform's build, which the solution build does not make.
+        foreach (var rid in ToolRuntimes)
+        {
+            var built = Run(TestData.RepoRoot, TimeSpan.FromMinutes(8), null,
+                "dotnet", "build", "src/FaceNetML.Cli/FaceNetML.Cli.csproj", "-c", "Release", "-r", rid);
+            Assert.AreEqual(0, built.ExitCode, $"dotnet build -r {rid} failed:\n" + built.Output);
+        }
         var result = Run(TestData.RepoRoot, TimeSpan.FromMinutes(8), null,
             "dotnet", "pack", "FaceNetML.sln", "-c", "Release", "--no-build", "-o", dir, $"-p:Version={Version}");
         Assert.AreEqual(0, result.ExitCode, "dotnet pack failed:\n" + result.Output);

@@ -75,10 +75,11 @@ public sealed partial class PackageTests
         foreach (var forbidden in ForbiddenInLibraries)
             CollectionAssert.DoesNotContain(dependencies, forbidden, $"{id} depends on {forbidden}: " + string.Join(", ", dependencies));
         if (id == "FaceNetML.Core")
-            // ONNX Runtime runs the models, SkiaSharp decodes, USearch + SQLite are the embedded HNSW gallery and its sidecar.
+            // ONNX Runtime runs the models, SkiaSharp decodes, USearch + SQLite are the embedded HNSW gallery and its sidecar,
+            // System.Numerics.Tensors computes the distances.
             CollectionAssert.AreEquivalent(
                 new[] { "Cloud.Unum.USearch", "Microsoft.Data.Sqlite", "Microsoft.ML.OnnxRuntime", "Microsoft.ML.OnnxRuntime.Managed", "OnnxSharp",
-                        "SkiaSharp", "SkiaSharp.NativeAssets.Linux.NoDependencies" },
+                        "SkiaSharp", "SkiaSharp.NativeAssets.Linux.NoDependencies", "System.Numerics.Tensors" },
                 dependencies, string.Join(", ", dependencies));
     }
 
