@@ -346,10 +346,7 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
                 {
                     var cmd = new NpgsqlBatchCommand($"INSERT INTO {_t} (person_id, source, quality, embedding, gray) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id, source) DO NOTHING");
                     cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-                    cmd.Parameters.Add(new NpgsqlParameter { Value = f.Source });
-                    cmd.Parameters.Add(new NpgsqlParameter { Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real });
-                    cmd.Parameters.Add(new NpgsqlParameter { Value = new Vector(f.Embedding) });
-                    cmd.Parameters.Add(new NpgsqlParameter { Value = f.Gray });
+                    AddFaceValues(cmd, f);
                     batch.BatchCommands.Add(cmd);
                 }
                 batch.ExecuteNonQuery();
@@ -359,6 +356,15 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
             tx.Commit();
             return added;
         });
+    }
+
+    /// <summary>The face's values $2-$5 of an insert into the face table: source, quality (null when unknown), embedding, gray.</summary>
+    private static void AddFaceValues(NpgsqlBatchCommand cmd, EnrolledFace f)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter { Value = f.Source });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = new Vector(f.Embedding) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = f.Gray });
     }
 
     /// <summary>Bulk loading: each call is one transaction and one round trip for all its persons (a person still
@@ -391,10 +397,7 @@ public sealed partial class PgVectorFaceIndex : IFaceIndex
                     {
                         var cmd = new NpgsqlBatchCommand($"INSERT INTO {_t} (person_id, source, quality, embedding, gray) SELECT id, $2, $3, $4, $5 FROM {_person} WHERE name = $1 ON CONFLICT (person_id, source) DO NOTHING");
                         cmd.Parameters.Add(new NpgsqlParameter { Value = person });
-                        cmd.Parameters.Add(new NpgsqlParameter { Value = f.Source });
-                        cmd.Parameters.Add(new NpgsqlParameter { Value = float.IsFinite(f.Quality) ? f.Quality : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real });
-                        cmd.Parameters.Add(new NpgsqlParameter { Value = new Vector(f.Embedding) });
-                        cmd.Parameters.Add(new NpgsqlParameter { Value = f.Gray });
+                        AddFaceValues(cmd, f);
                         batch.BatchCommands.Add(cmd);
                     }
                 }
