@@ -10,7 +10,7 @@ namespace FaceNetML.Contracts;
 /// <param name="Expires">When a finished job and its files are deleted; null (written) while it is queued or running.</param>
 /// <param name="Progress">Frames processed so far, of how many, and how fast.</param>
 /// <param name="Result">What was found; null (written) until the job is done.</param>
-/// <param name="Error">Why the job failed; left out unless it failed.</param>
+/// <param name="Error">Why the job failed; null (written) unless it failed.</param>
 /// <param name="Links">The job's URL and, once it is done, its files'.</param>
 public sealed record VideoJobAnswer(
     string Id,
@@ -20,5 +20,5 @@ public sealed record VideoJobAnswer(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? Expires,
     VideoJobProgress Progress,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] VideoJobResult? Result,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Error,
     VideoJobLinks Links);

@@ -12,8 +12,8 @@ namespace FaceNetML.Contracts;
 /// <param name="NamedBoxes">Face boxes given a person's name, over all frames.</param>
 /// <param name="UnknownBoxes">Face boxes left unknown, over all frames.</param>
 /// <param name="UnknownFaces">Faces (tracks, followed from frame to frame) that were never named.</param>
-/// <param name="Warning">Why the video could not be read to its end (the results before the damage are kept); left out
-/// when it was read whole.</param>
+/// <param name="Warning">Why the video could not be read to its end (the results before the damage are kept); null
+/// (written) when it was read whole.</param>
 public sealed record VideoJobResult(
     int Frames,
     int Width,
@@ -24,4 +24,4 @@ public sealed record VideoJobResult(
     int NamedBoxes,
     int UnknownBoxes,
     int UnknownFaces,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Warning);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Warning);

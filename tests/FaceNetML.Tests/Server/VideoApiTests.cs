@@ -148,7 +148,7 @@ public sealed class VideoApiTests
         {
             using var http = ServerHost.Client(server);
             await ServerHost.AssertError(await http.PostAsync("/v1/videos", VideoJobClient.Form("this is not a video\n"u8.ToArray(), "notes.mp4")), 415, "video (notes.mp4): not a video");
-            await ServerHost.AssertError(await http.PostAsync("/v1/videos", VideoJobClient.Form(File.ReadAllBytes(TestData.Photo("obama.jpg")), "obama.mp4")), 415, "not a video");
+            await ServerHost.AssertError(await http.PostAsync("/v1/videos", VideoJobClient.Form(File.ReadAllBytes(TestData.Photo("obama-480p.jpg")), "obama.mp4")), 415, "video (obama.mp4): not a video");
             await ServerHost.AssertError(await http.PostAsync("/v1/videos", VideoJobClient.Form([], "empty.mp4")), 415, "zero-byte");
             // An MP4 whose header is cut off: the container's first bytes, and nothing ffprobe can read.
             await ServerHost.AssertError(await http.PostAsync("/v1/videos", VideoJobClient.Form(clip[..2000], "cut.mp4")), 415, "video (cut.mp4): ");
@@ -163,7 +163,7 @@ public sealed class VideoApiTests
             await ServerHost.AssertError(await http.PostAsync("/v1/videos", VideoJobClient.Form(File.ReadAllBytes(VideoJobClient.ClipPath("Agbani_Darego_0.mp4")), "long.mp4")),
                 422, "the limit is 5 s");
             await ServerHost.AssertError(await http.PostAsync("/v1/videos", new StringContent("{}", System.Text.Encoding.UTF8, "application/json")), 415, "multipart/form-data");
-            await ServerHost.AssertError(await http.PostAsync("/v1/videos", ServerHost.Form(ServerHost.Photo("image", "obama.jpg"))), 400, "missing file field 'video'");
+            await ServerHost.AssertError(await http.PostAsync("/v1/videos", ServerHost.Form(ServerHost.Photo("image", "obama-240p.jpg"))), 400, "missing file field 'video'");
             var form = VideoJobClient.Form(File.ReadAllBytes(VideoJobClient.ClipPath("Agbani_Darego_0.mp4")), "a.mp4", every: 0);
             await ServerHost.AssertError(await http.PostAsync("/v1/videos", form), 400, "every must be");
             await ServerHost.AssertHealthy(http);
