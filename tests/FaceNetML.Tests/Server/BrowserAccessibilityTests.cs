@@ -89,6 +89,9 @@ public sealed class BrowserAccessibilityTests
         await Assertions.Expect(page.Locator("#video-status")).ToContainTextAsync("done", new() { Timeout = 600_000 });
         await Assertions.Expect(page.Locator("#video-timeline .bar").First).ToBeVisibleAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('video-player').readyState >= 2");
+        // The picture two seconds in, where the clip's person has a named box.
+        await page.EvaluateAsync("() => { document.getElementById('video-player').currentTime = 2; }");
+        await page.WaitForFunctionAsync("() => { const v = document.getElementById('video-player'); return !v.seeking && v.readyState >= 2 && v.currentTime > 1.9; }");
         await Check("Videos");
 
         Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
