@@ -14,10 +14,12 @@ namespace FaceNetML.Server;
 /// </summary>
 public sealed class VideoJobRunner(FacePipeline pipeline, ServerGallery gallery, VideoJobOptions options, ILogger? log = null)
 {
-    /// <summary>Processes the job; every outcome ends in the job (done, failed, cancelled), nothing is thrown.</summary>
-    public void Run(VideoJob job, CancellationToken stop)
+    /// <summary>Processes the job; every outcome ends in the job (done, failed, cancelled), nothing is thrown.
+    /// <paramref name="started"/> is called once the job runs.</summary>
+    public void Run(VideoJob job, CancellationToken stop, Action? started = null)
     {
         if (!job.Start()) return;
+        started?.Invoke();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop, job.Cancellation);
         try
         {

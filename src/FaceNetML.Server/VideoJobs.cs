@@ -33,7 +33,7 @@ public sealed class VideoJobs : IDisposable
         var runner = new VideoJobRunner(pipeline, gallery, options, log);
         _queue = new VideoJobQueue(options.Workers, options.QueueLength, (job, stop) =>
         {
-            try { runner.Run(job, stop); }
+            try { runner.Run(job, stop, CountStatuses); }
             finally { CountStatuses(); }
         });
         var period = TimeSpan.FromTicks(Math.Clamp(options.Retention.Ticks / 10, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(10).Ticks));

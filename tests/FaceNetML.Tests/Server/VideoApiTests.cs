@@ -219,6 +219,39 @@ public sealed class VideoApiTests
     }
 
     [TestMethod]
+    public async Task AVideoThatBreaksPartWay_IsDoneWithAWarning_AndTheServersPathsStayHidden()
+    {
+        var data = TestData.TempDir("video-cut");
+        // The shared clips keep their index at the end; moved to the front (ffmpeg), a cut file still starts to play.
+        var faststart = Path.Combine(data, "faststart.mp4");
+        var psi = new System.Diagnostics.ProcessStartInfo(Ffmpeg.FfmpegPath) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-v", "error", "-y", "-i", VideoJobClient.ClipPath(), "-c", "copy", "-movflags", "+faststart", faststart }) psi.ArgumentList.Add(a);
+        using (var ffmpeg = System.Diagnostics.Process.Start(psi)!)
+        {
+            var error = await ffmpeg.StandardError.ReadToEndAsync();
+            await ffmpeg.WaitForExitAsync();
+            Assert.AreEqual(0, ffmpeg.ExitCode, error);
+        }
+        var bytes = File.ReadAllBytes(faststart);
+        await using var server = await ServerHost.StartAsync(WithData(Path.Combine(data, "server")));
+        using var http = ServerHost.Client(server);
+        await VideoJobClient.EnrolAsync(http);
+        var response = await http.PostAsync("/v1/videos", VideoJobClient.Form(bytes[..(bytes.Length * 4 / 10)], "cut.mp4", every: 3));
+        var (status, accepted) = await ServerHost.Read(response);
+        Assert.AreEqual(202, status, accepted.ToString());
+        var job = await VideoJobClient.PollAsync(http, accepted.GetProperty("id").GetString()!);
+        Assert.AreEqual("done", job.GetProperty("status").GetString(), job.ToString());
+        var result = job.GetProperty("result");
+        Assert.IsLessThan(132, result.GetProperty("frames").GetInt32());
+        Assert.IsGreaterThan(10, result.GetProperty("frames").GetInt32());
+        var warning = result.GetProperty("warning").GetString()!;
+        StringAssert.StartsWith(warning, "video: ");
+        Assert.DoesNotContain(data, warning, "the server's folders are not shown to clients");
+        Assert.IsTrue(result.GetProperty("segments").EnumerateArray().Any(g => g.GetProperty("person").GetString() == VideoJobClient.Person), job.ToString());
+        Directory.Delete(data, true);
+    }
+
+    [TestMethod]
     public async Task FinishedJobsExpire_WithTheirFiles()
     {
         var data = TestData.TempDir("video-retention");
