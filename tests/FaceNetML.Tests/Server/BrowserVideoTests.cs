@@ -47,6 +47,32 @@ public sealed class BrowserVideoTests
     }
 
     [TestMethod]
+    public async Task WithAnApiKey_TheVideoTheCsvAndTheBestFaceAreFetchedWithIt()
+    {
+        await using var server = await ServerHost.StartAsync(new FaceNetML.Server.FaceServerOptions { ApiKey = "k-video" });
+        using (var http = ServerHost.Client(server))
+        {
+            http.DefaultRequestHeaders.Add("X-API-Key", "k-video");
+            await VideoJobClient.EnrolAsync(http);
+        }
+        await using var browser = await BrowserSession.OpenAsync(server.Address);
+        var page = browser.Page;
+        await page.FillAsync("#api-key", "k-video");
+        await page.Locator("#api-key").DispatchEventAsync("change");
+        await browser.TabAsync("Videos");
+        await page.SetInputFilesAsync("#video-file", VideoJobClient.ClipPath());
+        await page.FillAsync("#video-every", "3");
+        await page.ClickAsync("#video-run");
+        await Assertions.Expect(page.Locator("#video-status")).ToContainTextAsync("done", new() { Timeout = 600_000 });
+        // A plain src or href could not send the key: the files are fetched with it and shown from blob: URLs.
+        await Assertions.Expect(page.Locator("#video-csv")).ToHaveAttributeAsync("href", new Regex("^blob:"));
+        await page.WaitForFunctionAsync("() => { const v = document.getElementById('video-player'); return v.src.startsWith('blob:') && v.readyState >= 2 && v.videoWidth === 320; }");
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('#video-timeline .who img'); return i && i.complete && i.naturalWidth === 112; }");
+        var csv = await page.EvaluateAsync<string>("async () => await (await fetch(document.getElementById('video-csv').href)).text()");
+        StringAssert.StartsWith(csv, "frame,person,x,y,width,height,distance,confidence,reason");
+    }
+
+    [TestMethod]
     public async Task ARunningJobIsCancelledFromThePage()
     {
         await using var server = await ServerHost.StartAsync();
