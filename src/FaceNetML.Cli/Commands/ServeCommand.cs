@@ -49,6 +49,9 @@ internal static class ServeCommand
                 $"body <= {options.MaxBodyBytes / 1e6:0.#} MB, timeout {options.RequestTimeout.TotalSeconds:0.#} s{(options.ApiKey is null ? "" : ", API key required")}); Ctrl-C stops");
             var gallery = server.Service.Gallery.Summary;
             Console.Error.WriteLine($"gallery: {gallery.Backend} {gallery.Location}{(gallery.Persistent ? "" : " (not persistent)")}; API reference: {new Uri(server.Address, "/docs")}");
+            var videos = options.Videos;
+            Console.Error.WriteLine($"videos: {server.Service.Videos.Folder} ({videos.Workers} worker{(videos.Workers == 1 ? "" : "s")}, queue {videos.QueueLength}, " +
+                $"<= {videos.MaxUploadBytes / 1e6:0.#} MB, {videos.MaxDurationSeconds:0.#} s, {videos.MaxPixels / 1e6:0.##} MP, {videos.MaxFrames} frames; finished jobs kept {videos.Retention.TotalHours:0.###} h)");
             await server.WaitForShutdownAsync(stop.Token);
             return ExitCodes.Success;
         });

@@ -97,6 +97,11 @@ public sealed class VideoRecognizerTests
         Assert.AreEqual(result.Frames, json.RootElement.GetProperty("frames").GetInt32());
         StringAssert.Contains(json.RootElement.GetProperty("error").GetString(), "cut.mp4");
         Assert.IsGreaterThan(0.9, json.RootElement.GetProperty("precision").GetDouble());
+        // The person's segments, in seconds, end before the damage.
+        var segments = json.RootElement.GetProperty("segments").EnumerateArray().ToList();
+        Assert.IsNotEmpty(segments);
+        Assert.IsTrue(segments.All(g => g.GetProperty("person").GetString() == "Aaron_Guiel"), json.RootElement.GetProperty("segments").ToString());
+        Assert.IsTrue(segments.All(g => g.GetProperty("end").GetDouble() <= result.Frames / 25.0 + 1e-9), json.RootElement.GetProperty("segments").ToString());
 
         // Cut without the index in front: nothing is decodable, a clear error at once.
         var noIndex = Path.Combine(dir, "noindex.mp4");
