@@ -34,6 +34,15 @@ internal static class ContractSchemas
     private static readonly float[] ObamaBox = [232.3f, 19.2f, 155.6f, 203.2f];
     private static readonly float[] BidenBox = [788.3f, 41.8f, 157.5f, 213.3f];
 
+    private const string VideoId = "5f0c2a7e9b3d4e6f8a1b2c3d4e5f6a7b";
+
+    /// <summary>A finished job of a YouTube Faces clip of ytf-dev with its person enrolled.</summary>
+    private static readonly VideoJobAnswer DoneVideo = new(VideoId, "done", "Aaron_Guiel_5.mp4",
+        new DateTimeOffset(2026, 12, 5, 9, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 6, 9, 30, 12, TimeSpan.Zero),
+        new VideoJobProgress(132, 132, 11.2),
+        new VideoJobResult(132, 320, 240, 25, 1, [new VideoSegment("Aaron_Guiel", 0.08, 5.28, 0.9934f, $"/v1/videos/{VideoId}/faces/0.jpg")], 130, 4, 1, null),
+        null, new VideoJobLinks("/v1/videos/" + VideoId, $"/v1/videos/{VideoId}/frames.csv", $"/v1/videos/{VideoId}/annotated.mp4"));
+
     /// <summary>One answer of each kind, as the server gives them for the repository's test photos (embeddings cut short).</summary>
     private static readonly Dictionary<Type, object> Examples = new()
     {
@@ -67,6 +76,10 @@ internal static class ContractSchemas
         [typeof(EnrolAnswer)] = new EnrolAnswer("Barack Obama", 2, 2, ["blank.png: no face found, skipped"]),
         [typeof(PersonRemovedAnswer)] = new PersonRemovedAnswer("Joe Biden"),
         [typeof(HealthAnswer)] = new HealthAnswer("ok", "mobilefacenet", 2, 4, 1, 0, new GallerySummary("hnsw", "/home/me/.local/share/facenetml/gallery.usearch", true)),
+        [typeof(VideoJobAccepted)] = new VideoJobAccepted(VideoId, "queued", new VideoJobLinks("/v1/videos/" + VideoId, null, null)),
+        [typeof(VideoJobAnswer)] = DoneVideo,
+        [typeof(VideoJobsAnswer)] = new VideoJobsAnswer([DoneVideo]),
+        [typeof(VideoJobDeletedAnswer)] = new VideoJobDeletedAnswer(VideoId, true),
         [typeof(ErrorAnswer)] = new ErrorAnswer("image (notes.jpg): not a supported image (unrecognised format)"),
     };
 }

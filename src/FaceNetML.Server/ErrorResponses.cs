@@ -67,8 +67,9 @@ public static class ErrorResponses
         };
     }
 
-    private static string BodyTooLarge(HttpContext context) =>
-        $"request body too large (the limit is {Limits(context)?.MaxBodyBytes / 1e6:0.#} MB)";
+    private static string BodyTooLarge(HttpContext context) => Limits(context) is { } limits
+        ? $"request body too large (the limit is {(VideoEndpoints.BodyLimit(context.Request, limits) ?? limits.MaxBodyBytes) / 1e6:0.#} MB)"
+        : "request body too large";
 
     private static string TimeoutOf(HttpContext context) => $"{Limits(context)?.RequestTimeout.TotalSeconds:0.#} s";
 

@@ -100,12 +100,15 @@ public sealed class FaceServer : IAsyncDisposable
                     _ => $"HTTP {r.StatusCode}",
                 });
         });
-        // A declared body over the limit is refused before a byte of it is read.
+        // A declared body over the limit is refused before a byte of it is read. A video upload has a limit of its own.
         app.Use(async (context, next) =>
         {
-            if (context.Request.ContentLength > options.MaxBodyBytes)
+            long limit = VideoEndpoints.BodyLimit(context.Request, options) ?? options.MaxBodyBytes;
+            if (context.Request.ContentLength > limit)
                 throw new ApiException(StatusCodes.Status413PayloadTooLarge,
-                    $"request body too large ({context.Request.ContentLength / 1e6:0.#} MB; the limit is {options.MaxBodyBytes / 1e6:0.#} MB)");
+                    $"request body too large ({context.Request.ContentLength / 1e6:0.#} MB; the limit is {limit / 1e6:0.#} MB)");
+            if (limit != options.MaxBodyBytes && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                size.MaxRequestBodySize = limit;
             await next(context);
         });
         app.UseApiKey(options.ApiKey);
@@ -121,6 +124,7 @@ public sealed class FaceServer : IAsyncDisposable
             ApiReference.Map(e);
             FaceEndpoints.Map(e, service);
             PeopleEndpoints.Map(e, service);
+            VideoEndpoints.Map(e, service);
         });
     }
 

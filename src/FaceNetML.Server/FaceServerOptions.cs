@@ -37,6 +37,9 @@ public sealed record FaceServerOptions
     /// the client's connection mid-send rather than give it the 503.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Limits, workers, queue and retention of the video jobs (<c>/v1/videos</c>).</summary>
+    public VideoJobOptions Videos { get; init; } = new();
+
     /// <summary>Model, detector and store of the one warm pipeline.</summary>
     public FacePipelineOptions Pipeline { get; init; } = new() { Parallelism = 1 };
 }

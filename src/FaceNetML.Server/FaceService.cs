@@ -26,9 +26,11 @@ public sealed class FaceService : IDisposable
             Gate = new InferenceGate(options.InferenceSlots, options.QueueLimit);
             Threads = new InferenceThreads(options.InferenceSlots);
             Gallery = new ServerGallery(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize, options.DataFolder);
+            Videos = new VideoJobs(Pipeline, Gallery, options.Videos, options.DataFolder);
         }
         catch
         {
+            Gallery?.Dispose();
             if (_ownsPipeline) Pipeline.Dispose();
             throw;
         }
@@ -39,6 +41,9 @@ public sealed class FaceService : IDisposable
     public InferenceGate Gate { get; }
     public InferenceThreads Threads { get; }
     public ServerGallery Gallery { get; }
+
+    /// <summary>The video jobs (<c>/v1/videos</c>), run by their own workers beside the inference slots.</summary>
+    public VideoJobs Videos { get; }
 
     /// <summary>The request's deadline: aborted by the client, or <see cref="FaceServerOptions.RequestTimeout"/> after the first
     /// call (when its upload has been read and inference is asked for).</summary>
@@ -87,6 +92,7 @@ public sealed class FaceService : IDisposable
 
     public void Dispose()
     {
+        Videos.Dispose();
         Threads.Dispose();
         Gate.Dispose();
         Gallery.Dispose();

@@ -15,4 +15,9 @@ public static class ServerMetrics
     public static readonly Gauge Waiting = Metrics.CreateGauge("facenetml_inference_waiting", "Requests waiting for an inference slot");
 
     public static readonly Gauge People = Metrics.CreateGauge("facenetml_gallery_people", "People enrolled in the gallery");
+
+    public static readonly Gauge VideoJobs = Metrics.CreateGauge("facenetml_video_jobs", "Video jobs the server keeps, by status",
+        new GaugeConfiguration { LabelNames = ["status"] });
+
+    public static readonly Counter VideoFrames = Metrics.CreateCounter("facenetml_video_frames_total", "Video frames processed by video jobs");
 }

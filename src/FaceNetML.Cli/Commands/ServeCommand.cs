@@ -16,11 +16,20 @@ internal static class ServeCommand
     public static readonly Option<int> Queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot; beyond: 429", DefaultValueFactory = _ => 64 }.AtLeast(0);
     public static readonly Option<double> Timeout = new Option<double>("--timeout") { Description = "Per-request time limit, seconds (beyond: 503)", DefaultValueFactory = _ => 30 }.PositiveFinite(3600);
 
+    public static readonly Option<double> VideoMaxMb = new Option<double>("--video-max-mb") { Description = "Largest video upload, MB (beyond: 413)", DefaultValueFactory = _ => 200 }.PositiveFinite(1 << 20);
+    public static readonly Option<double> VideoMaxSeconds = new Option<double>("--video-max-seconds") { Description = "Longest video, seconds of its header's duration (beyond: 422)", DefaultValueFactory = _ => 600 }.PositiveFinite();
+    public static readonly Option<double> VideoMaxMegapixels = new Option<double>("--video-max-megapixels") { Description = "Largest video frame, megapixels (beyond: 422; default 1920x1080)", DefaultValueFactory = _ => 1920 * 1080 / 1e6 }.PositiveFinite(1000);
+    public static readonly Option<int> VideoMaxFrames = new Option<int>("--video-max-frames") { Description = "Most frames a video may have (beyond: 422)", DefaultValueFactory = _ => 18_000 }.AtLeast(1);
+    public static readonly Option<int> VideoWorkers = new Option<int>("--video-workers") { Description = "Video jobs processed at once", DefaultValueFactory = _ => 1 }.AtLeast(1);
+    public static readonly Option<int> VideoQueue = new Option<int>("--video-queue") { Description = "Video jobs that may wait for a worker; beyond: 429", DefaultValueFactory = _ => 16 }.AtLeast(1);
+    public static readonly Option<TimeSpan> VideoRetention = DurationText.Option("--video-retention", "How long finished video jobs and their files are kept (90s, 30m, 24h, 7d)", TimeSpan.FromHours(24));
+
     public static Command Create()
     {
         var command = new Command("serve", "HTTP API (verify, detect, embed, identify, people) and a web page, one warm pipeline")
         {
             Host, Port, GalleryFile, DataFolder, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, CliContext.Model, CliContext.MinFace,
+            VideoMaxMb, VideoMaxSeconds, VideoMaxMegapixels, VideoMaxFrames, VideoWorkers, VideoQueue, VideoRetention,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -40,6 +49,9 @@ internal static class ServeCommand
                 $"body <= {options.MaxBodyBytes / 1e6:0.#} MB, timeout {options.RequestTimeout.TotalSeconds:0.#} s{(options.ApiKey is null ? "" : ", API key required")}); Ctrl-C stops");
             var gallery = server.Service.Gallery.Summary;
             Console.Error.WriteLine($"gallery: {gallery.Backend} {gallery.Location}{(gallery.Persistent ? "" : " (not persistent)")}; API reference: {new Uri(server.Address, "/docs")}");
+            var videos = options.Videos;
+            Console.Error.WriteLine($"videos: {server.Service.Videos.Folder} ({videos.Workers} worker{(videos.Workers == 1 ? "" : "s")}, queue {videos.QueueLength}, " +
+                $"<= {videos.MaxUploadBytes / 1e6:0.#} MB, {videos.MaxDurationSeconds:0.#} s, {videos.MaxPixels / 1e6:0.##} MP, {videos.MaxFrames} frames; finished jobs kept {videos.Retention.TotalHours:0.###} h)");
             await server.WaitForShutdownAsync(stop.Token);
             return ExitCodes.Success;
         });
@@ -77,6 +89,16 @@ internal static class ServeCommand
             InferenceSlots = parse.GetValue(Slots),
             QueueLimit = parse.GetValue(Queue),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+            Videos = new VideoJobOptions
+            {
+                MaxUploadBytes = (long)(parse.GetValue(VideoMaxMb) * 1e6),
+                MaxDurationSeconds = parse.GetValue(VideoMaxSeconds),
+                MaxPixels = (long)Math.Round(parse.GetValue(VideoMaxMegapixels) * 1e6),
+                MaxFrames = parse.GetValue(VideoMaxFrames),
+                Workers = parse.GetValue(VideoWorkers),
+                QueueLength = parse.GetValue(VideoQueue),
+                Retention = parse.GetValue(VideoRetention),
+            },
             Pipeline = CliContext.PipelineOptions(parse) with { Parallelism = 1 },
         };
     }

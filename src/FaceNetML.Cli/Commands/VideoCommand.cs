@@ -59,23 +59,16 @@ internal static class VideoCommand
 
             var recognizerOptions = new VideoRecognizerOptions { Every = n, MinFaceSize = parse.GetValue(CliContext.MinFace) };
             var recognizer = new VideoRecognizer(pipeline, people, recognizerOptions);
-            using var painter = parse.GetValue(output) is null ? null : new BoxPainter(people.Index.PersonNames());
-            using var writer = parse.GetValue(output) is { } outPath ? new FfmpegFrameWriter(outPath, info.Width, info.Height, info.FrameRate) : null;
+            using var writer = parse.GetValue(output) is { } outPath ? new AnnotatedVideoWriter(outPath, info, people.Index.PersonNames()) : null;
 
             VideoRecognitionResult result = null!;
-            void OnFrame(VideoFrame f)
-            {
-                if (writer is null) return;
-                painter!.Paint(f.Image, f.Detections);
-                writer.Write(f.Image);
-            }
             CliContext.Err.Progress().AutoClear(true).HideCompleted(true).Start(ctx =>
             {
                 var task = ctx.AddTask($"Recognising {Path.GetFileName(path)}", maxValue: info.FrameCount ?? 1);
                 if (info.FrameCount is null) task.IsIndeterminate = true;
                 result = recognizer.Recognize(path, f =>
                 {
-                    OnFrame(f);
+                    writer?.Write(f);
                     task.Value = f.Index + 1;
                 });
             });
@@ -153,6 +146,14 @@ internal static class VideoCommand
                         }),
                         bySize = bySize!.Select(b => new { faces = b.Bin + " px", mates = b.Mates, nonMates = b.NonMates, dirAtFpir1e2 = b.DirAtFpir1 is { } d ? CliContext.Round(d) : (double?)null }),
                     },
+                    segments = PersonSegmentBuilder.From(result.Detections, info.FrameRate, PersonSegmentBuilder.DefaultGap(info.FrameRate, n)).Select(g => new
+                    {
+                        person = g.Person,
+                        start = CliContext.Round(g.Start, 2),
+                        end = CliContext.Round(g.End, 2),
+                        bestConfidence = float.IsFinite(g.BestConfidence) ? CliContext.Round(g.BestConfidence) : (double?)null,
+                        bestFrame = g.BestFrame,
+                    }),
                     detections = result.Detections.Count,
                     known = result.Detections.Count(d => d.Person is not null),
                     faces = result.Detections.Select(VideoFace.From),

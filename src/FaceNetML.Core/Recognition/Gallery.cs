@@ -175,8 +175,11 @@ public sealed class Gallery : IDisposable
         return edit();
     }
 
+    /// <summary>A copy in memory (same rule): a fixed view for work that runs while this gallery changes.</summary>
+    public Gallery Copy() => Without(null);
+
     /// <summary>A copy without one person (same rule): the leave-one-out gallery of open-set tests.</summary>
-    public Gallery Without(string person)
+    public Gallery Without(string? person)
     {
         var copy = new Gallery(Model, Threshold, Rule);
         foreach (var p in People.Where(p => p.Name != person))

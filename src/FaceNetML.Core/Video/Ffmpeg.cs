@@ -11,7 +11,12 @@ public sealed class VideoException(string message, Exception? inner = null) : Ba
 
 /// <summary>What <c>ffprobe</c> says about the first video stream.</summary>
 /// <param name="FrameCount">Frames announced by the container (<c>nb_frames</c>), or null when unknown.</param>
-public sealed record VideoInfo(int Width, int Height, double FrameRate, int? FrameCount);
+/// <param name="Duration">Seconds announced by the stream or, failing that, the container; null when unknown.</param>
+public sealed record VideoInfo(int Width, int Height, double FrameRate, int? FrameCount, double? Duration = null)
+{
+    /// <summary>The frames announced, else the duration times the frame rate (rounded up); null when neither is known.</summary>
+    public int? ExpectedFrames => FrameCount ?? (Duration is { } d ? (int)Math.Min(int.MaxValue, Math.Ceiling(d * FrameRate - 1e-6)) : null);
+}
 
 /// <summary>Locating and starting the <c>ffmpeg</c> / <c>ffprobe</c> binaries (Debian package <c>ffmpeg</c>).</summary>
 /// <remarks><c>FACENETML_FFMPEG</c> / <c>FACENETML_FFPROBE</c> override the binaries found on PATH.</remarks>
@@ -27,7 +32,7 @@ public static class Ffmpeg
         ArgumentNullException.ThrowIfNull(path);
         CheckFile(path);
         var (code, stdout, stderr) = RunToEnd(FfprobePath,
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height,r_frame_rate,nb_frames", "-of", "json", path]);
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height,r_frame_rate,nb_frames,duration:format=duration", "-of", "json", path]);
         if (code != 0)
             throw new VideoException($"{path}: not a readable video ({FirstLine(stderr, path) ?? $"ffprobe exit code {code}"})");
         try
@@ -42,13 +47,19 @@ public static class Ffmpeg
                 throw new VideoException($"{path}: video stream without a frame size");
             double fps = s.TryGetProperty("r_frame_rate", out var re) ? ParseRate(re.GetString()) : 0;
             int? frames = s.TryGetProperty("nb_frames", out var ne) && int.TryParse(ne.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
-            return new VideoInfo(w, h, fps > 0 ? fps : 25, frames);
+            double? duration = Seconds(s) ?? (doc.RootElement.TryGetProperty("format", out var format) ? Seconds(format) : null);
+            return new VideoInfo(w, h, fps > 0 ? fps : 25, frames, duration);
         }
         catch (JsonException e)
         {
             throw new VideoException($"{path}: unexpected ffprobe output ({e.Message})", e);
         }
     }
+
+    /// <summary>A positive <c>duration</c> of an ffprobe stream or format object, else null.</summary>
+    private static double? Seconds(JsonElement element) =>
+        element.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.String && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            && v > 0 && double.IsFinite(v) ? v : null;
 
     internal static void CheckFile(string path)
     {

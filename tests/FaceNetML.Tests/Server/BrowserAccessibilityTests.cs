@@ -25,7 +25,11 @@ public sealed class BrowserAccessibilityTests
         await Assertions.Expect(page.Locator("#identify")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#verify")).ToBeHiddenAsync();
         await page.Keyboard.PressAsync("End");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Videos" })).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#videos")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
         await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "People" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("End");
         await page.Keyboard.PressAsync("ArrowRight"); // wraps around
         await Assertions.Expect(verify).ToBeFocusedAsync();
         await Assertions.Expect(verify).ToHaveAttributeAsync("aria-selected", "true");
@@ -75,6 +79,20 @@ public sealed class BrowserAccessibilityTests
         await Assertions.Expect(page.Locator("#person-name")).ToHaveTextAsync("Barack Obama");
         await Assertions.Expect(page.Locator("#person-faces li")).ToHaveCountAsync(1);
         await Check("People");
+
+        // A clip whose person is enrolled (after the People tab's picture, which shows one person).
+        using (var http = ServerHost.Client(server)) await VideoJobClient.EnrolAsync(http);
+        await browser.TabAsync("Videos");
+        await page.SetInputFilesAsync("#video-file", VideoJobClient.ClipPath());
+        await page.FillAsync("#video-every", "2");
+        await page.ClickAsync("#video-run");
+        await Assertions.Expect(page.Locator("#video-status")).ToContainTextAsync("done", new() { Timeout = 600_000 });
+        await Assertions.Expect(page.Locator("#video-timeline .bar").First).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('video-player').readyState >= 2");
+        // The picture two seconds in, where the clip's person has a named box.
+        await page.EvaluateAsync("() => { document.getElementById('video-player').currentTime = 2; }");
+        await page.WaitForFunctionAsync("() => { const v = document.getElementById('video-player'); return !v.seeking && v.readyState >= 2 && v.currentTime > 1.9; }");
+        await Check("Videos");
 
         Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
 

@@ -26,7 +26,7 @@ public sealed class VideoRecognizerTests
     public static void Cleanup() => _pipeline?.Dispose();
 
     [TestMethod]
-    public void YtfClip_AllSevenEnrolled_F1AtLeast0_90_AndAnnotatedVideoDecodes()
+    public void YtfClip_AllSevenEnrolled_F1AtLeast0_90_SegmentsNameThePerson_AndAnnotatedVideoDecodes()
     {
         var dir = TestData.TempDir("video-e2e");
         var output = Path.Combine(dir, "annotated.mp4");
@@ -34,18 +34,17 @@ public sealed class VideoRecognizerTests
         var info = Ffmpeg.Probe(video);
         var recognizer = new VideoRecognizer(_pipeline, _gallery, new VideoRecognizerOptions { Every = 2 });
         VideoRecognitionResult result;
-        using (var painter = new BoxPainter(_gallery.People.Select(p => p.Name)))
-        using (var writer = new FfmpegFrameWriter(output, info.Width, info.Height, info.FrameRate))
+        using (var writer = new AnnotatedVideoWriter(output, info, _gallery.People.Select(p => p.Name)))
         {
-            result = recognizer.Recognize(video, f =>
-            {
-                painter.Paint(f.Image, f.Detections);
-                writer.Write(f.Image);
-            });
+            result = recognizer.Recognize(video, writer.Write);
             writer.Complete();
         }
         Assert.IsNull(result.Error);
         Assert.AreEqual(132, result.Frames);
+        // The person's segments (gaps up to a second bridged) cover most of the 5.28 s clip, and name nobody else.
+        var segments = PersonSegmentBuilder.From(result.Detections, info.FrameRate, PersonSegmentBuilder.DefaultGap(info.FrameRate, 2));
+        Assert.IsTrue(segments.All(g => g.Person == "Aaron_Guiel"), string.Join(", ", segments));
+        Assert.IsGreaterThan(4.0, segments.Sum(g => g.End - g.Start), string.Join(", ", segments));
         var report = VideoEvaluation.Evaluate(VideoTruth.Load(TestData.DataPath("ytf-dev", Clip + ".truth.csv")), result.Detections, result.Frames);
         Assert.IsGreaterThanOrEqualTo(0.90, report.Overall.F1, $"P {report.Overall.Precision:F3} R {report.Overall.Recall:F3}");
 
@@ -98,6 +97,11 @@ public sealed class VideoRecognizerTests
         Assert.AreEqual(result.Frames, json.RootElement.GetProperty("frames").GetInt32());
         StringAssert.Contains(json.RootElement.GetProperty("error").GetString(), "cut.mp4");
         Assert.IsGreaterThan(0.9, json.RootElement.GetProperty("precision").GetDouble());
+        // The person's segments, in seconds, end before the damage.
+        var segments = json.RootElement.GetProperty("segments").EnumerateArray().ToList();
+        Assert.IsNotEmpty(segments);
+        Assert.IsTrue(segments.All(g => g.GetProperty("person").GetString() == "Aaron_Guiel"), json.RootElement.GetProperty("segments").ToString());
+        Assert.IsTrue(segments.All(g => g.GetProperty("end").GetDouble() <= result.Frames / 25.0 + 1e-9), json.RootElement.GetProperty("segments").ToString());
 
         // Cut without the index in front: nothing is decodable, a clear error at once.
         var noIndex = Path.Combine(dir, "noindex.mp4");
