@@ -115,13 +115,16 @@ public sealed class FaceServer : IAsyncDisposable
         {
             StaticPage.Map(e);
             e.MapGet("/health", () => Answers.Json(new HealthAnswer("ok", service.Pipeline.Model.Name, service.Gallery.Read(g => g.PersonCount),
-                service.Gate.Slots, service.Gate.Busy, service.Gate.Waiting, service.Gallery.Summary))).WithSummary("Liveness and load").Produces<HealthAnswer>();
+                service.Gate.Slots, service.Gate.Busy, service.Gate.Waiting, service.Gallery.Summary, service.Streams.Dead())))
+                .WithSummary("Liveness and load").Produces<HealthAnswer>();
             e.MapMetrics("/metrics");
             e.MapOpenApi("/openapi/{documentName}.json");
             ApiReference.Map(e);
             FaceEndpoints.Map(e, service);
             PeopleEndpoints.Map(e, service);
+            StreamEndpoints.Map(e, service);
         });
+        service.Streams.Logger ??= app.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger("FaceNetML.Server.Streams");
     }
 
     /// <summary>What a request's body should be: JSON for a person's rename and merge, else a form with image files.</summary>

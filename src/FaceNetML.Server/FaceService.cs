@@ -26,9 +26,11 @@ public sealed class FaceService : IDisposable
             Gate = new InferenceGate(options.InferenceSlots, options.QueueLimit);
             Threads = new InferenceThreads(options.InferenceSlots);
             Gallery = new ServerGallery(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize, options.DataFolder);
+            Streams = new StreamHub(this);
         }
         catch
         {
+            Gallery?.Dispose();
             if (_ownsPipeline) Pipeline.Dispose();
             throw;
         }
@@ -39,6 +41,7 @@ public sealed class FaceService : IDisposable
     public InferenceGate Gate { get; }
     public InferenceThreads Threads { get; }
     public ServerGallery Gallery { get; }
+    public StreamHub Streams { get; }
 
     /// <summary>The request's deadline: aborted by the client, or <see cref="FaceServerOptions.RequestTimeout"/> after the first
     /// call (when its upload has been read and inference is asked for).</summary>
@@ -87,6 +90,7 @@ public sealed class FaceService : IDisposable
 
     public void Dispose()
     {
+        Streams.Dispose();
         Threads.Dispose();
         Gate.Dispose();
         Gallery.Dispose();

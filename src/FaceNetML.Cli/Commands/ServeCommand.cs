@@ -15,12 +15,14 @@ internal static class ServeCommand
     public static readonly Option<int> Slots = new Option<int>("--slots") { Description = "Requests running inference at once (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
     public static readonly Option<int> Queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot; beyond: 429", DefaultValueFactory = _ => 64 }.AtLeast(0);
     public static readonly Option<double> Timeout = new Option<double>("--timeout") { Description = "Per-request time limit, seconds (beyond: 503)", DefaultValueFactory = _ => 30 }.PositiveFinite(3600);
+    public static readonly Option<string?> Webhook = HttpUrl(new("--webhook") { Description = "POST every stream event as JSON to this http(s) URL (5 s timeout; failures are counted in /metrics)" });
+    public static readonly Option<bool> AllowFileStreams = new("--allow-file-streams") { Description = "Let POST /v1/streams name local files (played in real time); off: network URLs only" };
 
     public static Command Create()
     {
-        var command = new Command("serve", "HTTP API (verify, detect, embed, identify, people) and a web page, one warm pipeline")
+        var command = new Command("serve", "HTTP API (verify, detect, embed, identify, people, live streams) and a web page, one warm pipeline")
         {
-            Host, Port, GalleryFile, DataFolder, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, CliContext.Model, CliContext.MinFace,
+            Host, Port, GalleryFile, DataFolder, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, Webhook, AllowFileStreams, CliContext.Model, CliContext.MinFace,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -44,6 +46,17 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Refuses a value that is not an absolute http:// or https:// URL.</summary>
+    private static Option<string?> HttpUrl(Option<string?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+                r.AddError($"{r.Option.Name} {url}: not an http:// or https:// URL");
+        });
+        return option;
     }
 
     /// <summary>The data folder (created): <c>--data</c>, else <c>$XDG_DATA_HOME/facenetml</c>, else <c>~/.local/share/facenetml</c>.</summary>
@@ -78,6 +91,8 @@ internal static class ServeCommand
             QueueLimit = parse.GetValue(Queue),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
             Pipeline = CliContext.PipelineOptions(parse) with { Parallelism = 1 },
+            Webhook = parse.GetValue(Webhook),
+            AllowFileStreams = parse.GetValue(AllowFileStreams),
         };
     }
 }
