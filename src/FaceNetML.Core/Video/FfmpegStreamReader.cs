@@ -9,7 +9,8 @@ namespace FaceNetML.Video;
 /// <see cref="RgbImage"/> frames through the <c>ffmpeg</c> binary. Nothing is probed beforehand (a live source cannot be
 /// opened twice): ffmpeg writes each decoded frame as a binary PPM image (<c>-c:v ppm -f image2pipe</c>) whose header
 /// carries its size, so the first frame needs no probe and a source that changes its resolution keeps working. Frames
-/// are passed through as decoded (<c>-fps_mode passthrough</c>): none is duplicated or dropped to keep a frame rate.
+/// are passed through as decoded (<c>-fps_mode passthrough</c>): none is duplicated or dropped to keep a frame rate. A
+/// network input is analysed for at most 1 s before its first frame (<c>-analyzeduration</c>; ffmpeg's default is 5 s).
 /// Owns the ffmpeg process: <see cref="Stop"/> (from any thread) kills it, which also ends a <see cref="ReadFrame"/>
 /// blocked on a silent source; dispose once the reading thread is done.
 /// </summary>
@@ -31,7 +32,10 @@ public sealed class FfmpegStreamReader : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         Source = source;
         List<string> args = ["-nostdin", "-v", "error"];
+        // A file plays in real time, as a camera would. A live input is probed for 1 s, not ffmpeg's 5 s, before the first
+        // frame (enough to find the codec parameters after a key frame).
         if (source.IsFile) args.Add("-re");
+        else args.AddRange(["-analyzeduration", "1000000"]);
         args.AddRange(["-i", source.Input, "-map", "0:v:0", "-an", "-sn", "-fps_mode", "passthrough", "-c:v", "ppm", "-f", "image2pipe", "-"]);
         _process = Ffmpeg.Start(Ffmpeg.FfmpegPath, args, stdin: false, stdout: true);
         _stderr = Ffmpeg.CollectStderr(_process);
