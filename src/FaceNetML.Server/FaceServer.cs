@@ -127,9 +127,9 @@ public sealed class FaceServer : IAsyncDisposable
         service.Streams.Logger ??= app.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger("FaceNetML.Server.Streams");
     }
 
-    /// <summary>What a request's body should be: JSON for a person's rename and merge, else a form with image files.</summary>
+    /// <summary>What a request's body should be: JSON for a person's rename and merge and for a new stream, else a form with image files.</summary>
     private static string ExpectedBody(HttpRequest request) =>
-        request.Path.Value is { } p && (p.EndsWith("/rename", StringComparison.Ordinal) || p.EndsWith("/merge", StringComparison.Ordinal))
+        request.Path.Value is { } p && (p.EndsWith("/rename", StringComparison.Ordinal) || p.EndsWith("/merge", StringComparison.Ordinal) || p == "/v1/streams")
             ? "an application/json body" : "a multipart/form-data body with image files";
 
     public Task StartAsync(CancellationToken cancel = default) => _app.StartAsync(cancel);
