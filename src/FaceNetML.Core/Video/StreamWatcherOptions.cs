@@ -30,8 +30,9 @@ public sealed partial record StreamWatcherOptions
     /// source, the oldest waiting frame is dropped (and counted), so the watcher always works on recent frames.</summary>
     public int QueueCapacity { get; init; } = 2;
 
-    /// <summary>Detections after which a track without a name appears as unknown (default 5).</summary>
-    public int UnknownAfter { get; init; } = 5;
+    /// <summary>Detections after which a track without a name appears as unknown (default 25, about a second of a live
+    /// source): a known person is usually named sooner, so they do not appear as unknown first.</summary>
+    public int UnknownAfter { get; init; } = 25;
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex NamePattern();
