@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace FaceNetML.Server;
 
@@ -17,6 +19,8 @@ public static class StreamEndpoints
     public static void Map(IEndpointRouteBuilder app, FaceService service)
     {
         var hub = service.Streams;
+        // An event stream never ends by itself: end them all when the server stops, so that shutdown does not wait for them.
+        app.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(hub.Events.CompleteAll);
         app.MapPost("/v1/streams", async (HttpContext c, HttpRequest _) => Answers.Json(hub.Add(await PeopleEndpoints.ReadJsonAsync<StreamRequest>(c))))
             .WithSummary("Watch a live stream: JSON {\"url\",\"name\"}; its events go to GET /v1/events and the webhook")
             .Accepts<StreamRequest>("application/json")
