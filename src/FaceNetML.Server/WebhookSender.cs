@@ -61,6 +61,7 @@ public sealed class WebhookSender : IDisposable
                 using var response = await _http.PostAsJsonAsync(Url, message, ContractJson.Options);
                 if (response.IsSuccessStatusCode)
                 {
+                    _failing = false;
                     Interlocked.Increment(ref _sent);
                     StreamMetrics.Webhook.WithLabels("sent").Inc();
                     continue;
@@ -76,10 +77,16 @@ public sealed class WebhookSender : IDisposable
 
     private void Fail(StreamEventMessage message, string why)
     {
-        Interlocked.Increment(ref _failed);
+        long failed = Interlocked.Increment(ref _failed);
         StreamMetrics.Webhook.WithLabels("failed").Inc();
-        Logger?.LogWarning("webhook {Url}: {Type} event of {Stream} not delivered: {Why}", Url, message.Type, message.Stream, why);
+        // A receiver that is down fails every event: log when it starts failing and every 100th failure, not each one.
+        if (!_failing || failed % 100 == 0)
+            Logger?.LogWarning("webhook {Url}: {Type} event of {Stream} not delivered: {Why} ({Failed} failed so far)", Url, message.Type, message.Stream, why, failed);
+        _failing = true;
     }
+
+    /// <summary>Whether the latest POST failed (read and written by the sending loop only).</summary>
+    private bool _failing;
 
     /// <summary>Stops taking events and waits (at most one timeout) for the queue to drain.</summary>
     public void Dispose()
