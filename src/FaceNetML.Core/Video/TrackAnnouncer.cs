@@ -108,7 +108,19 @@ public sealed class TrackAnnouncer
         if (_cropFolder is null || t.BestCrop is null) return t.CropPath;
         if (t.CropWritten) return t.CropPath;
         var path = Path.Combine(_cropFolder, $"{_run}-t{t.Id}.jpg");
-        ImageEncoder.SaveJpeg(t.BestCrop, path, 90);
+        // Written aside and moved over the old crop: a reader (a server serving the file) never sees half a JPEG.
+        try
+        {
+            Directory.CreateDirectory(_cropFolder);
+            var part = path + ".part";
+            File.WriteAllBytes(part, ImageEncoder.EncodeJpeg(t.BestCrop, 90));
+            File.Move(part, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full or read-only disk costs the crop, not the watch: the event goes out with the last crop written.
+            return t.CropPath;
+        }
         t.CropPath = path;
         t.CropWritten = true;
         return path;
