@@ -36,6 +36,8 @@ public sealed class FfmpegStreamReader : IDisposable
         // frame (enough to find the codec parameters after a key frame).
         if (source.IsFile) args.Add("-re");
         else args.AddRange(["-analyzeduration", "1000000"]);
+        // RTSP over TCP (interleaved): cameras generally serve it, and it crosses NAT and loses no packets, unlike RTP over UDP.
+        if (source.Input.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase)) args.AddRange(["-rtsp_transport", "tcp"]);
         args.AddRange(["-i", source.Input, "-map", "0:v:0", "-an", "-sn", "-fps_mode", "passthrough", "-c:v", "ppm", "-f", "image2pipe", "-"]);
         _process = Ffmpeg.Start(Ffmpeg.FfmpegPath, args, stdin: false, stdout: true);
         _stderr = Ffmpeg.CollectStderr(_process);

@@ -126,6 +126,26 @@ public sealed class StreamWatcherTests
     }
 
     [TestMethod]
+    public async Task ARefusedRtspConnection_IsDeadWithFfmpegsReason()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var events = new List<StreamEvent>();
+        var watcher = new StreamWatcher(StreamSource.Parse($"rtsp://user:pw@127.0.0.1:{port}/cam", allowFiles: false), new VideoRecognizer(_pipeline, _gallery),
+            new StreamWatcherOptions { Name = "door", ReconnectMax = 0 }, events.Add);
+        await watcher.RunAsync().WaitAsync(Patience);
+        var dead = events.Single();
+        Assert.AreEqual(StreamEventKind.Dead, dead.Kind);
+        StringAssert.Contains(dead.Reason, "Connection refused");
+        Assert.IsFalse(dead.Reason!.Contains("pw"), dead.Reason);
+        Assert.AreEqual($"rtsp://user:***@127.0.0.1:{port}/cam", watcher.Source.Display);
+    }
+
+    [TestMethod]
     public async Task AFilePlayedInRealTime_EndsWithItsTracksLeaving_WhenReconnectingIsOff()
     {
         var events = new List<StreamEvent>();
