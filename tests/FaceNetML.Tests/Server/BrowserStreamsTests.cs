@@ -6,7 +6,7 @@ namespace FaceNetML.Tests.Server;
 /// <summary>
 /// The Streams tab in a real browser (Chromium via Playwright): a stream added from the keyboard-usable form, fed by
 /// ffmpeg in real time over UDP, shows up live in the table, and its live events (EventSource) name the clip's person
-/// with the face crop; the stream is removed from the table.
+/// with the face crop, with no serious axe-core violation; the stream is removed from the table.
 /// </summary>
 [TestClass]
 public sealed class BrowserStreamsTests
@@ -40,6 +40,10 @@ public sealed class BrowserStreamsTests
         await Assertions.Expect(appeared.Locator("img")).ToHaveAttributeAsync("alt", new System.Text.RegularExpressions.Regex($"face of {Person}"));
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#stream-events img')].some(i => i.complete && i.naturalWidth > 20)");
         await Assertions.Expect(page.Locator("#streams-body")).ToContainTextAsync("live");
+        // With a stream and its events on the tab: no serious accessibility violation, and the picture of docs/server.md.
+        var violations = await browser.SeriousAxeViolationsAsync();
+        Assert.IsEmpty(violations, string.Join("\n", violations));
+        await browser.ScreenshotAsync("streams");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Stop watching hall" }).ClickAsync();
         await Assertions.Expect(page.Locator("#streams-none")).ToBeVisibleAsync();
