@@ -124,7 +124,6 @@ public sealed class FaceServer : IAsyncDisposable
             PeopleEndpoints.Map(e, service);
             StreamEndpoints.Map(e, service);
         });
-        service.Streams.Logger ??= app.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger("FaceNetML.Server.Streams");
     }
 
     /// <summary>What a request's body should be: JSON for a person's rename and merge and for a new stream, else a form with image files.</summary>

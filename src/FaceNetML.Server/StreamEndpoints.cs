@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FaceNetML.Server;
 
@@ -19,6 +20,7 @@ public static class StreamEndpoints
     public static void Map(IEndpointRouteBuilder app, FaceService service)
     {
         var hub = service.Streams;
+        hub.Logger ??= app.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("FaceNetML.Server.Streams");
         // An event stream never ends by itself: end them all when the server stops, so that shutdown does not wait for them.
         app.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(hub.Events.CompleteAll);
         app.MapPost("/v1/streams", async (HttpContext c, HttpRequest _) => Answers.Json(hub.Add(await PeopleEndpoints.ReadJsonAsync<StreamRequest>(c))))
