@@ -132,7 +132,11 @@ public sealed class StreamApiTests
         Assert.IsGreaterThan(0L, hall.GetProperty("frames").GetInt64());
         Assert.AreEqual("udp://127.0.0.1:" + port, hall.GetProperty("url").GetString());
 
-        var metrics = await http.GetStringAsync("/metrics");
+        // The receiver has the event before the sender has its answer: wait for the sender to count it.
+        string metrics;
+        using (var patience = new CancellationTokenSource(Patience))
+            while (!(metrics = await http.GetStringAsync("/metrics")).Contains("facenetml_webhook_posts_total{result=\"sent\"}") && !patience.IsCancellationRequested)
+                await Task.Delay(100);
         StringAssert.Contains(metrics, "facenetml_stream_frames_total{stream=\"hall\"}");
         StringAssert.Contains(metrics, "facenetml_stream_dropped_frames_total{stream=\"hall\"}");
         StringAssert.Contains(metrics, "facenetml_stream_events_total{stream=\"hall\",type=\"appeared\"}");
