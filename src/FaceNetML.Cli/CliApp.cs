@@ -84,6 +84,7 @@ internal static class CliApp
         root.Subcommands.Add(IdentifyCommand.Create());
         root.Subcommands.Add(IdentifyRuleCommand.Create());
         root.Subcommands.Add(VideoCommand.Create());
+        root.Subcommands.Add(WatchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         return root;

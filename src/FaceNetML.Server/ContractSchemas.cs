@@ -31,6 +31,8 @@ internal static class ContractSchemas
         property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true)
             .OfType<JsonIgnoreAttribute>().Any(a => a.Condition is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault) == true;
 
+    private static readonly StreamSummary Hall = new("hall", "udp://127.0.0.1:5000", "live", 3120, 1988, 1132, 6, 0, null);
+
     private static readonly float[] ObamaBox = [232.3f, 19.2f, 155.6f, 203.2f];
     private static readonly float[] BidenBox = [788.3f, 41.8f, 157.5f, 213.3f];
 
@@ -75,11 +77,17 @@ internal static class ContractSchemas
         ]),
         [typeof(EnrolAnswer)] = new EnrolAnswer("Barack Obama", 2, 2, ["blank.png: no face found, skipped"]),
         [typeof(PersonRemovedAnswer)] = new PersonRemovedAnswer("Joe Biden"),
-        [typeof(HealthAnswer)] = new HealthAnswer("ok", "mobilefacenet", 2, 4, 1, 0, new GallerySummary("hnsw", "/home/me/.local/share/facenetml/gallery.usearch", true)),
+        [typeof(HealthAnswer)] = new HealthAnswer("ok", "mobilefacenet", 2, 4, 1, 0, new GallerySummary("hnsw", "/home/me/.local/share/facenetml/gallery.usearch", true), ["door"]),
         [typeof(VideoJobAccepted)] = new VideoJobAccepted(VideoId, "queued", new VideoJobLinks("/v1/videos/" + VideoId, null, null)),
         [typeof(VideoJobAnswer)] = DoneVideo,
         [typeof(VideoJobsAnswer)] = new VideoJobsAnswer([DoneVideo]),
         [typeof(VideoJobDeletedAnswer)] = new VideoJobDeletedAnswer(VideoId, true),
+        [typeof(StreamSummary)] = Hall,
+        [typeof(StreamsAnswer)] = new StreamsAnswer([Hall, new StreamSummary("door", "rtsp://admin:***@10.0.0.7/stream1", "dead", 0, 0, 0, 1, 10,
+            "gave up after 10 reconnection attempts (no frame for 10 s)")]),
+        [typeof(StreamEventMessage)] = new StreamEventMessage("appeared", "hall", 3, "2026-12-05T06:01:02.345Z", 12.48, "Aaron_Guiel", 0.9731f,
+            "/home/me/.local/share/facenetml/streams/hall/20261205T060050123-t3.jpg", "/v1/streams/hall/crops/20261205T060050123-t3.jpg",
+            [121.5f, 48.2f, 86.1f, 104.9f], null),
         [typeof(ErrorAnswer)] = new ErrorAnswer("image (notes.jpg): not a supported image (unrecognised format)"),
     };
 }

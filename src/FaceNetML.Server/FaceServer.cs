@@ -118,19 +118,21 @@ public sealed class FaceServer : IAsyncDisposable
         {
             StaticPage.Map(e);
             e.MapGet("/health", () => Answers.Json(new HealthAnswer("ok", service.Pipeline.Model.Name, service.Gallery.Read(g => g.PersonCount),
-                service.Gate.Slots, service.Gate.Busy, service.Gate.Waiting, service.Gallery.Summary))).WithSummary("Liveness and load").Produces<HealthAnswer>();
+                service.Gate.Slots, service.Gate.Busy, service.Gate.Waiting, service.Gallery.Summary, service.Streams.Dead())))
+                .WithSummary("Liveness and load").Produces<HealthAnswer>();
             e.MapMetrics("/metrics");
             e.MapOpenApi("/openapi/{documentName}.json");
             ApiReference.Map(e);
             FaceEndpoints.Map(e, service);
             PeopleEndpoints.Map(e, service);
             VideoEndpoints.Map(e, service);
+            StreamEndpoints.Map(e, service);
         });
     }
 
-    /// <summary>What a request's body should be: JSON for a person's rename and merge, else a form with image files.</summary>
+    /// <summary>What a request's body should be: JSON for a person's rename and merge and for a new stream, else a form with image files.</summary>
     private static string ExpectedBody(HttpRequest request) =>
-        request.Path.Value is { } p && (p.EndsWith("/rename", StringComparison.Ordinal) || p.EndsWith("/merge", StringComparison.Ordinal))
+        request.Path.Value is { } p && (p.EndsWith("/rename", StringComparison.Ordinal) || p.EndsWith("/merge", StringComparison.Ordinal) || p == "/v1/streams")
             ? "an application/json body" : "a multipart/form-data body with image files";
 
     public Task StartAsync(CancellationToken cancel = default) => _app.StartAsync(cancel);

@@ -42,4 +42,14 @@ public sealed record FaceServerOptions
 
     /// <summary>Model, detector and store of the one warm pipeline.</summary>
     public FacePipelineOptions Pipeline { get; init; } = new() { Parallelism = 1 };
+
+    /// <summary>An http(s) URL that receives every stream event as a JSON POST (<see cref="WebhookSender"/>); null: none.</summary>
+    public string? Webhook { get; init; }
+
+    /// <summary>Whether <c>POST /v1/streams</c> may name a local file (played in real time); off by default, since a
+    /// client could otherwise make the server read its disk.</summary>
+    public bool AllowFileStreams { get; init; }
+
+    /// <summary>Reconnection attempts of a watched stream before it is dead (<see cref="Video.StreamWatcherOptions.ReconnectMax"/>).</summary>
+    public int StreamReconnectMax { get; init; } = 10;
 }

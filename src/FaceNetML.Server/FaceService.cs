@@ -27,6 +27,7 @@ public sealed class FaceService : IDisposable
             Threads = new InferenceThreads(options.InferenceSlots);
             Gallery = new ServerGallery(options.GalleryPath, Pipeline.Model.Name, Pipeline.Threshold, Pipeline.EmbeddingSize, options.DataFolder);
             Videos = new VideoJobs(Pipeline, Gallery, options.Videos, options.DataFolder);
+            Streams = new StreamHub(this);
         }
         catch
         {
@@ -41,6 +42,7 @@ public sealed class FaceService : IDisposable
     public InferenceGate Gate { get; }
     public InferenceThreads Threads { get; }
     public ServerGallery Gallery { get; }
+    public StreamHub Streams { get; }
 
     /// <summary>The video jobs (<c>/v1/videos</c>), run by their own workers beside the inference slots.</summary>
     public VideoJobs Videos { get; }
@@ -93,6 +95,7 @@ public sealed class FaceService : IDisposable
     public void Dispose()
     {
         Videos.Dispose();
+        Streams.Dispose();
         Threads.Dispose();
         Gate.Dispose();
         Gallery.Dispose();

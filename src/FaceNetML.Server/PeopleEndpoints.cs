@@ -121,7 +121,7 @@ public static class PeopleEndpoints
         PersonAnswer.From(name, person, source => ThumbnailUrl(gallery, name, source));
 
     /// <summary>A small JSON body (415 when not JSON, 400 when malformed).</summary>
-    private static async Task<T> ReadJsonAsync<T>(HttpContext context)
+    internal static async Task<T> ReadJsonAsync<T>(HttpContext context)
     {
         if (!context.Request.HasJsonContentType())
             throw new ApiException(StatusCodes.Status415UnsupportedMediaType,

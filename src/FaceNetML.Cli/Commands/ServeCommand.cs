@@ -15,6 +15,8 @@ internal static class ServeCommand
     public static readonly Option<int> Slots = new Option<int>("--slots") { Description = "Requests running inference at once (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
     public static readonly Option<int> Queue = new Option<int>("--queue") { Description = "Requests that may wait for a slot; beyond: 429", DefaultValueFactory = _ => 64 }.AtLeast(0);
     public static readonly Option<double> Timeout = new Option<double>("--timeout") { Description = "Per-request time limit, seconds (beyond: 503)", DefaultValueFactory = _ => 30 }.PositiveFinite(3600);
+    public static readonly Option<string?> Webhook = HttpUrl(new("--webhook") { Description = "POST every stream event as JSON to this http(s) URL (5 s timeout; failures are counted in /metrics)" });
+    public static readonly Option<bool> AllowFileStreams = new("--allow-file-streams") { Description = "Let POST /v1/streams name local files (played in real time); off: network URLs only" };
 
     public static readonly Option<double> VideoMaxMb = new Option<double>("--video-max-mb") { Description = "Largest video upload, MB (beyond: 413)", DefaultValueFactory = _ => 200 }.PositiveFinite(1 << 20);
     public static readonly Option<double> VideoMaxSeconds = new Option<double>("--video-max-seconds") { Description = "Longest video, seconds of its header's duration (beyond: 422)", DefaultValueFactory = _ => 600 }.PositiveFinite();
@@ -26,9 +28,9 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var command = new Command("serve", "HTTP API (verify, detect, embed, identify, people) and a web page, one warm pipeline")
+        var command = new Command("serve", "HTTP API (verify, detect, embed, identify, people, live streams) and a web page, one warm pipeline")
         {
-            Host, Port, GalleryFile, DataFolder, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, CliContext.Model, CliContext.MinFace,
+            Host, Port, GalleryFile, DataFolder, ApiKeyFile, MaxBodyMb, Slots, Queue, Timeout, Webhook, AllowFileStreams, CliContext.Model, CliContext.MinFace,
             VideoMaxMb, VideoMaxSeconds, VideoMaxMegapixels, VideoMaxFrames, VideoWorkers, VideoQueue, VideoRetention,
         };
         command.SetAction(async (parse, cancel) =>
@@ -56,6 +58,17 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Refuses a value that is not an absolute http:// or https:// URL.</summary>
+    private static Option<string?> HttpUrl(Option<string?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+                r.AddError($"{r.Option.Name} {url}: not an http:// or https:// URL");
+        });
+        return option;
     }
 
     /// <summary>The data folder (created): <c>--data</c>, else <c>$XDG_DATA_HOME/facenetml</c>, else <c>~/.local/share/facenetml</c>.</summary>
@@ -100,6 +113,8 @@ internal static class ServeCommand
                 Retention = parse.GetValue(VideoRetention),
             },
             Pipeline = CliContext.PipelineOptions(parse) with { Parallelism = 1 },
+            Webhook = parse.GetValue(Webhook),
+            AllowFileStreams = parse.GetValue(AllowFileStreams),
         };
     }
 }

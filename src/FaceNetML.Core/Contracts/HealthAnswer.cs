@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FaceNetML.Contracts;
 
 /// <summary>Liveness and load of the server (<c>GET /health</c>).</summary>
@@ -8,4 +10,6 @@ namespace FaceNetML.Contracts;
 /// <param name="Busy">Slots in use now.</param>
 /// <param name="Waiting">Requests waiting for a slot now.</param>
 /// <param name="Gallery">Where the gallery is kept.</param>
-public sealed record HealthAnswer(string Status, string Model, int People, int Slots, int Busy, int Waiting, GallerySummary Gallery);
+/// <param name="DeadStreams">The watched streams that gave up reconnecting (<c>GET /v1/streams</c>); left out when not given.</param>
+public sealed record HealthAnswer(string Status, string Model, int People, int Slots, int Busy, int Waiting, GallerySummary Gallery,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? DeadStreams = null);

@@ -25,10 +25,11 @@ public sealed class BrowserAccessibilityTests
         await Assertions.Expect(page.Locator("#identify")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#verify")).ToBeHiddenAsync();
         await page.Keyboard.PressAsync("End");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Streams" })).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#streams-panel")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
         await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Videos" })).ToBeFocusedAsync();
         await Assertions.Expect(page.Locator("#videos")).ToBeVisibleAsync();
-        await page.Keyboard.PressAsync("ArrowLeft");
-        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "People" })).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("End");
         await page.Keyboard.PressAsync("ArrowRight"); // wraps around
         await Assertions.Expect(verify).ToBeFocusedAsync();
@@ -93,6 +94,9 @@ public sealed class BrowserAccessibilityTests
         await page.EvaluateAsync("() => { document.getElementById('video-player').currentTime = 2; }");
         await page.WaitForFunctionAsync("() => { const v = document.getElementById('video-player'); return !v.seeking && v.readyState >= 2 && v.currentTime > 1.9; }");
         await Check("Videos");
+        await browser.TabAsync("Streams");
+        await Assertions.Expect(page.Locator("#streams-none")).ToBeVisibleAsync();
+        await Check("Streams", screenshot: false);
 
         Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
 

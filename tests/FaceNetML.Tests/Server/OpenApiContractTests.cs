@@ -41,6 +41,15 @@ public sealed class OpenApiContractTests
         [("/v1/videos", "get")] = typeof(VideoJobsAnswer),
         [("/v1/videos/{id}", "get")] = typeof(VideoJobAnswer),
         [("/v1/videos/{id}", "delete")] = typeof(VideoJobDeletedAnswer),
+        [("/v1/streams", "post")] = typeof(StreamSummary),
+        [("/v1/streams", "get")] = typeof(StreamsAnswer),
+        [("/v1/streams/{name}", "delete")] = typeof(StreamSummary),
+    };
+
+    /// <summary>Endpoints whose 200 answer is a stream of server-sent events, and the record each event's data is.</summary>
+    private static readonly Dictionary<(string Path, string Method), Type> EventStreams = new()
+    {
+        [("/v1/events", "get")] = typeof(StreamEventMessage),
     };
 
     /// <summary>Endpoints that answer 202 (a job accepted) rather than 200.</summary>
@@ -53,6 +62,7 @@ public sealed class OpenApiContractTests
         [("/v1/videos/{id}/frames.csv", "get")] = "text/csv",
         [("/v1/videos/{id}/annotated.mp4", "get")] = "video/mp4",
         [("/v1/videos/{id}/faces/{segment}.jpg", "get")] = "image/jpeg",
+        [("/v1/streams/{name}/crops/{file}", "get")] = "image/jpeg",
     };
 
     private sealed class Factory(FaceService service) : WebApplicationFactory<OpenApiContractTests>
@@ -137,6 +147,8 @@ public sealed class OpenApiContractTests
                 var success = Accepted.Contains((path.Name, operation.Name)) ? "202" : "200";
                 if (Images.TryGetValue((path.Name, operation.Name), out var mediaType))
                     Assert.IsTrue(responses.GetProperty("200").GetProperty("content").TryGetProperty(mediaType, out _), $"{operation.Name} {path.Name}: the 200 answer is {mediaType}");
+                else if (EventStreams.TryGetValue((path.Name, operation.Name), out var item))
+                    Assert.AreEqual(SchemaPrefix + item.Name, JsonRef(responses, "200", "text/event-stream"), $"{operation.Name} {path.Name}: the events");
                 else
                 {
                     Assert.IsTrue(Answers.TryGetValue((path.Name, operation.Name), out var answer),
@@ -148,13 +160,14 @@ public sealed class OpenApiContractTests
                 if (path.Name.StartsWith("/v1/", StringComparison.Ordinal))
                     Assert.IsTrue(responses.TryGetProperty("401", out _), $"{operation.Name} {path.Name}: declares the 401 of a missing API key");
             }
-        CollectionAssert.AreEquivalent(Answers.Keys.Concat(Images.Keys).ToList(), operations, "the endpoints of the document");
+        CollectionAssert.AreEquivalent(Answers.Keys.Concat(Images.Keys).Concat(EventStreams.Keys).ToList(), operations, "the endpoints of the document");
     }
 
-    /// <summary>The schema reference of a response's JSON body, or a line saying what is there instead.</summary>
-    private static string JsonRef(JsonElement responses, string status) =>
+    /// <summary>The schema reference of a response's JSON body (or of the items of another media type), or a line saying
+    /// what is there instead.</summary>
+    private static string JsonRef(JsonElement responses, string status, string mediaType = "application/json") =>
         !responses.TryGetProperty(status, out var response) ? $"(no {status} response)"
-        : !response.TryGetProperty("content", out var content) || !content.TryGetProperty("application/json", out var json) ? $"(no JSON body: {response})"
+        : !response.TryGetProperty("content", out var content) || !content.TryGetProperty(mediaType, out var json) ? $"(no {mediaType} body: {response})"
         : json.TryGetProperty("schema", out var schema) && schema.TryGetProperty("$ref", out var reference) ? reference.GetString()!
         : $"(no schema reference: {json})";
 
@@ -169,7 +182,7 @@ public sealed class OpenApiContractTests
                     AssertFits(example, schema.Value, $"example of {schema.Name}");
                     examples++;
                 }
-        Assert.AreEqual(Answers.Values.Distinct().Count() + 1, examples, "one example per answer and one for the error");
+        Assert.AreEqual(Answers.Values.Concat(EventStreams.Values).Distinct().Count() + 1, examples, "one example per answer and event, and one for the error");
     }
 
     [TestMethod]
@@ -249,7 +262,24 @@ public sealed class OpenApiContractTests
         await Fetch(job.GetProperty("result").GetProperty("segments")[0].GetProperty("bestFace").GetString()!, "/v1/videos/{id}/faces/{segment}.jpg", "image/jpeg");
         await Check(HttpMethod.Delete, $"/v1/videos/{id}", "/v1/videos/{id}", null, 200);
         await Check(HttpMethod.Delete, $"/v1/videos/{id}", "/v1/videos/{id}", null, 404);
-        CollectionAssert.AreEquivalent(Answers.Keys.Concat(Images.Keys).ToList(), seen.ToList(), "every endpoint was called");
+        // Streams: a UDP source nobody sends to yet (connecting), refusals, and the event stream's headers.
+        using (var events = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/events"), HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.AreEqual(200, (int)events.StatusCode);
+            Assert.AreEqual("text/event-stream", events.Content.Headers.ContentType?.MediaType);
+            seen.Add(("/v1/events", "get"));
+        }
+        await Check(HttpMethod.Post, "/v1/streams", "/v1/streams", JsonContent.Create(new { url = "ftp://example.com/cam", name = "door" }), 422);
+        var udp = FaceNetML.Tests.Video.StreamSender.Url(FaceNetML.Tests.Video.StreamSender.FreeUdpPort());
+        await Check(HttpMethod.Post, "/v1/streams", "/v1/streams", JsonContent.Create(new { url = udp, name = "a b" }), 400);
+        await Check(HttpMethod.Post, "/v1/streams", "/v1/streams", JsonContent.Create(new { url = udp, name = "door" }), 200);
+        await Check(HttpMethod.Post, "/v1/streams", "/v1/streams", JsonContent.Create(new { url = udp, name = "door" }), 409);
+        await Check(HttpMethod.Get, "/v1/streams", "/v1/streams", null, 200);
+        await Check(HttpMethod.Get, "/v1/streams/door/crops/20261205T060050123-t3.jpg", "/v1/streams/{name}/crops/{file}", null, 404);
+        await Check(HttpMethod.Delete, "/v1/streams/door", "/v1/streams/{name}", null, 200);
+        await Check(HttpMethod.Delete, "/v1/streams/door", "/v1/streams/{name}", null, 404);
+        await Check(HttpMethod.Get, "/health", "/health", null, 200);
+        CollectionAssert.AreEquivalent(Answers.Keys.Concat(Images.Keys).Concat(EventStreams.Keys).ToList(), seen.ToList(), "every endpoint was called");
     }
 
     private static JsonElement Resolve(string reference)
