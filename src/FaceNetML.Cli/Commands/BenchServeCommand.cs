@@ -80,6 +80,7 @@ internal static class BenchServeCommand
                 long rssSettled = Rss(server.Id);
 
                 var ms = results.Select(r => r.Ms).Order().ToArray();
+                var msDuringVideo = results.Where(r => r.DuringVideo).Select(r => r.Ms).Order().ToArray();
                 var statuses = results.GroupBy(r => r.Status).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Count());
                 int server5xx = results.Count(r => r.Status >= 500), not200 = results.Count(r => r.Status != 200);
                 var report = new
@@ -93,6 +94,9 @@ internal static class BenchServeCommand
                     p99Ms = Math.Round(Percentile(ms, 0.99), 1),
                     statuses,
                     errors5xx = server5xx,
+                    requestsDuringVideo = msDuringVideo.Length,
+                    p50DuringVideoMs = msDuringVideo.Length == 0 ? (double?)null : Math.Round(Percentile(msDuringVideo, 0.50), 1),
+                    p99DuringVideoMs = msDuringVideo.Length == 0 ? (double?)null : Math.Round(Percentile(msDuringVideo, 0.99), 1),
                     enrolled = people.Select(p => p.Name).ToArray(),
                     named,
                     video = videoJob is null ? null : new
@@ -118,7 +122,8 @@ internal static class BenchServeCommand
                     Console.WriteLine($"{results.Count} {report.endpoint} requests, concurrency {c}, {Environment.ProcessorCount} cores: {report.requestsPerSecond} requests/s, " +
                         $"p50 {report.p50Ms} ms, p99 {report.p99Ms} ms, statuses {string.Join(" ", statuses.Select(s => $"{s.Key}x{s.Value}"))}, 5xx {server5xx}" +
                         (named.Length == 0 ? "" : $", named {string.Join(", ", named)}") +
-                        (videoJob is null ? "" : $"; video job {videoJob.Status}: {videoJob.Frames} frames at {videoJob.Fps} frames/s, {videoJob.WallSeconds} s") +
+                        (videoJob is null ? "" : $"; video job {videoJob.Status}: {videoJob.Frames} frames at {videoJob.Fps} frames/s, {videoJob.WallSeconds} s, " +
+                            $"{msDuringVideo.Length} requests started while it ran (p50 {report.p50DuringVideoMs} ms, p99 {report.p99DuringVideoMs} ms)") +
                         $"; server RSS {report.rssAfterWarmUpMb} MB after warm-up, {report.rssAfterRunMb} MB after the run, {report.rssSettledMb} MB after {SettleSeconds} s idle " +
                         $"({report.rssGrowthMb:+0.0;-0.0} MB)");
                 if (not200 > 0) CliContext.Error($"error: {not200} of {results.Count} requests not answered 200 ({server5xx} 5xx)");
@@ -191,10 +196,12 @@ internal static class BenchServeCommand
 
     private static double Mb(long bytes) => Math.Round(bytes / 1e6, 1);
 
-    private readonly record struct Sample(int Status, double Ms);
+    /// <summary>One request: its status, its latency, and whether it started while the video job was running.</summary>
+    private readonly record struct Sample(int Status, double Ms, bool DuringVideo);
 
     /// <summary>Sends requests from <paramref name="concurrency"/> clients until <paramref name="n"/> were sent and
-    /// <paramref name="more"/> says no more; a request the server never answered counts as status 0.</summary>
+    /// <paramref name="more"/> (true while the video job runs) says no more; a request the server never answered counts as
+    /// status 0.</summary>
     private static async Task<List<Sample>> Send(HttpClient http, string path, Func<HttpContent> body, int n, int concurrency, Func<bool> more, CancellationToken cancel)
     {
         var samples = new List<Sample>(n);
@@ -204,6 +211,7 @@ internal static class BenchServeCommand
             while (Interlocked.Increment(ref next) < n || more())
             {
                 var watch = Stopwatch.StartNew();
+                bool during = more();
                 int status;
                 try
                 {
@@ -214,7 +222,7 @@ internal static class BenchServeCommand
                 }
                 catch (HttpRequestException) { status = 0; }
                 catch (TaskCanceledException) when (!cancel.IsCancellationRequested) { status = 0; } // the client's timeout
-                lock (samples) samples.Add(new Sample(status, watch.Elapsed.TotalMilliseconds));
+                lock (samples) samples.Add(new Sample(status, watch.Elapsed.TotalMilliseconds, during));
             }
         }
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker, cancel)));

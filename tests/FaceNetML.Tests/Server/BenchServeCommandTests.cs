@@ -35,6 +35,10 @@ public sealed class BenchServeCommandTests
         Assert.AreEqual(132, video.GetProperty("frames").GetInt32());
         Assert.IsGreaterThan(0, video.GetProperty("fps").GetDouble());
         Assert.IsGreaterThan(0, video.GetProperty("wallSeconds").GetDouble());
+        // The first requests start while the job is queued or running.
+        int during = json.GetProperty("requestsDuringVideo").GetInt32();
+        Assert.IsTrue(during >= 1 && during <= sent, $"{during} of {sent}");
+        Assert.AreEqual(JsonValueKind.Number, json.GetProperty("p99DuringVideoMs").ValueKind);
 
         foreach (var field in new[] { "seconds", "requestsPerSecond", "p50Ms", "p99Ms", "rssAfterWarmUpMb", "rssAfterRunMb", "rssSettledMb", "rssGrowthMb" })
             Assert.AreEqual(JsonValueKind.Number, json.GetProperty(field).ValueKind, field);
