@@ -10,7 +10,7 @@ namespace FaceNetML.Cli.Commands;
 /// <summary>
 /// <c>facenetml bench serve</c>: a bounded load test on loopback. Starts <c>facenetml serve --port 0</c> as a process of
 /// its own (a temporary data folder, an in-memory gallery), enrols people through <c>POST /v1/people/{name}</c>, warms
-/// it up, then sends N <c>POST /v1/identify</c> (or <c>/v1/verify</c>) requests at a fixed concurrency while a video job
+/// it up (requests on every slot and, with a clip, one video job), then sends N <c>POST /v1/identify</c> (or <c>/v1/verify</c>) requests at a fixed concurrency while a video job
 /// (<c>POST /v1/videos</c>) runs beside them: the load goes on until the job has finished and at least N requests were
 /// sent. Reports requests/s, p50/p99 latency, the count of each status, the job's outcome and frames/s, and the
 /// server's resident memory (VmRSS from <c>/proc/PID/status</c>) after warm-up, after the run and after an idle settle.
@@ -64,8 +64,12 @@ internal static class BenchServeCommand
                     return form;
                 }
                 foreach (var (name, enrolPhoto) in people) await Enrol(http, name, enrolPhoto, cancel);
-                // Warm-up: every slot's first requests (ONNX Runtime and JIT), then the baseline memory.
-                await Send(http, path, Body, Math.Max(32, 8 * c), c, () => false, cancel);
+                // Warm-up: every slot's first requests (ONNX Runtime and JIT) and, with a clip, one video job beside them (the
+                // video worker's first job: its ONNX Runtime thread, ffmpeg, the annotated writer), then the baseline memory,
+                // so that the growth over the run is what the run itself kept.
+                var warmJob = clip is null ? null : BenchVideoJob.RunAsync(http, clip, cancel);
+                await Send(http, path, Body, Math.Max(32, 8 * c), c, () => warmJob is { IsCompleted: false }, cancel);
+                if (warmJob is not null) await warmJob;
                 var named = identify ? await Named(http, Body, cancel) : [];
                 long rssWarm = Rss(server.Id);
                 Console.Error.WriteLine($"{n} {(clip is null ? "" : "or more ")}{parse.GetValue(endpoint)} requests at concurrency {c} against {address}" +
