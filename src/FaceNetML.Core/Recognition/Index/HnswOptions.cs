@@ -15,7 +15,7 @@ namespace FaceNetML.Recognition;
 /// <param name="Threads">Threads that add vectors in parallel (default: every core).</param>
 public sealed record HnswOptions(int? Connectivity = null, int? ExpansionAdd = null, int? ExpansionSearch = null, int? Rerank = null, int? Threads = null)
 {
-    public const int DefaultConnectivity = 24, DefaultExpansionAdd = 128, DefaultExpansionSearch = 384, DefaultRerank = 64;
+    public const int DefaultConnectivity = 24, DefaultExpansionAdd = 128, DefaultExpansionSearch = 320, DefaultRerank = 64;
 
     /// <summary>Graph storage of a new gallery: i8 (one byte per value) builds and searches faster than f32, and the exact
     /// re-ranking restores the precision.</summary>
