@@ -21,8 +21,7 @@ public static class EmbeddingDistance
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     public static float SquaredEuclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        L2Norm.CheckLengths(a, b);
-        var d = a.IsEmpty ? 0f : TensorPrimitives.Distance(a, b);
+        var d = Euclidean(a, b);
         return d * d;
     }
 
